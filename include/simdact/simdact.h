@@ -1,0 +1,165 @@
+/* simdact: SIMD activation functions with forward, derivative and backward
+ * kernels over float buffers. C API (C99 and C++).
+ *
+ * Every entry point validates its arguments first and returns a status; on
+ * any error it writes nothing. Buffers need no alignment; n may be 0.
+ *
+ * Aliasing: the output of a forward or derivative call may be the very same
+ * buffer as its input (in place); the dx of a backward call may be the very
+ * same buffer as dy. Any other overlap between an output and an input (or
+ * between two outputs) is rejected with SIMDACT_ERROR_OVERLAP.
+ *
+ * Backward kernels compute dx = dy * f'(.) in IEEE arithmetic, so a NaN or
+ * infinite dy is never silently turned into 0 (inf * 0 = NaN).
+ */
+#ifndef SIMDACT_SIMDACT_H_
+#define SIMDACT_SIMDACT_H_
+
+#include <stddef.h>
+
+#include "simdact/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum simdact_status {
+  SIMDACT_OK = 0,
+  SIMDACT_ERROR_NULL_POINTER = 1,       /* a buffer is NULL and n > 0 */
+  SIMDACT_ERROR_UNKNOWN_ACTIVATION = 2, /* enum value or name not known */
+  SIMDACT_ERROR_INVALID_PARAMETER = 3,  /* e.g. alpha not finite */
+  SIMDACT_ERROR_SIZE_OVERFLOW = 4,      /* a size product overflows size_t */
+  SIMDACT_ERROR_UNDEFINED = 5,          /* e.g. backward from output where
+                                           f' cannot be written in y */
+  SIMDACT_ERROR_OVERLAP = 6,            /* buffers overlap other than allowed */
+  SIMDACT_ERROR_SHAPE = 7,              /* n does not match the shape */
+  SIMDACT_ERROR_UNKNOWN_TARGET = 8,     /* target name not compiled in */
+  SIMDACT_ERROR_UNSUPPORTED_TARGET = 9  /* compiled, but this CPU lacks it */
+} simdact_status;
+
+/* A short English description of a status, never NULL. */
+SIMDACT_API const char* simdact_status_string(simdact_status status);
+
+typedef enum simdact_activation {
+  SIMDACT_RELU = 1,
+  SIMDACT_LEAKY_RELU = 2,
+  SIMDACT_PRELU = 3,
+  SIMDACT_ELU = 4,
+  SIMDACT_SIGMOID = 5,
+  SIMDACT_TANH = 6,
+  SIMDACT_SOFTMAX = 7
+} simdact_activation;
+
+/* Parameters of an activation. Start from simdact_default_params(). */
+typedef struct simdact_params {
+  /* LeakyReLU: negative slope (default 0.01 as PyTorch; Keras' LeakyReLU
+   * layer defaults to 0.3). ELU: alpha (default 1). Must be finite. */
+  float alpha;
+  /* PReLU: one slope per channel, over a tensor of shape
+   * [n / (channels * inner), channels, inner]; NCHW has inner = H*W,
+   * channels-last has inner = 1, a single shared slope has channels = 1. */
+  const float* prelu_alpha;
+  size_t channels;
+  size_t inner;
+  /* Softmax: length of a row (the last axis); n = rows * softmax_cols. */
+  size_t softmax_cols;
+} simdact_params;
+
+/* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU; PReLU and
+ * Softmax shapes are 0 and must be set. Unknown activation: all zero. */
+SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
+
+/* Keras / PyTorch names: "relu", "leaky_relu", "prelu", "elu", "sigmoid",
+ * "tanh", "softmax" (case-insensitive; "leakyrelu" is accepted too).
+ * Writes the activation to *act. */
+SIMDACT_API simdact_status simdact_activation_from_name(
+    const char* name, simdact_activation* act);
+/* The canonical name, or NULL for an unknown value. */
+SIMDACT_API const char* simdact_activation_name(simdact_activation act);
+
+/* y = f(x). Softmax: over each row of params->softmax_cols elements. */
+SIMDACT_API simdact_status simdact_forward(simdact_activation act,
+                                           const simdact_params* params,
+                                           const float* x, float* y,
+                                           size_t n);
+
+/* d = f'(x), element-wise. Conventions as PyTorch: relu'(0) = 0,
+ * leaky_relu'(0) = prelu'(0) = alpha, elu'(0) = alpha.
+ * Softmax has no element-wise derivative: SIMDACT_ERROR_UNDEFINED; use
+ * simdact_softmax_jacobian. */
+SIMDACT_API simdact_status simdact_derivative(simdact_activation act,
+                                              const simdact_params* params,
+                                              const float* x, float* d,
+                                              size_t n);
+
+/* dx = dy * f'(x), from the input x. Softmax: dx = y * (dy - sum(dy * y))
+ * per row, y = softmax(x). PReLU: dx only; see simdact_prelu_backward for
+ * the gradient of alpha. */
+SIMDACT_API simdact_status simdact_backward(simdact_activation act,
+                                            const simdact_params* params,
+                                            const float* x, const float* dy,
+                                            float* dx, size_t n);
+
+/* dx = dy * f'(x) written in the output y = f(x). Defined for ReLU,
+ * LeakyReLU and PReLU with alpha >= 0, ELU with alpha >= 0, Sigmoid
+ * (y(1-y)), Tanh (1-y^2) and Softmax; otherwise SIMDACT_ERROR_UNDEFINED. */
+SIMDACT_API simdact_status simdact_backward_from_output(
+    simdact_activation act, const simdact_params* params, const float* y,
+    const float* dy, float* dx, size_t n);
+
+/* --- Shaped entry points ------------------------------------------------ */
+
+/* PReLU over x of shape [outer, channels, inner] with alpha[channels]. */
+SIMDACT_API simdact_status simdact_prelu(const float* x, const float* alpha,
+                                         float* y, size_t outer,
+                                         size_t channels, size_t inner);
+/* dx = dy * f'(x) and, if dalpha is not NULL,
+ * dalpha[c] = sum over outer and inner of dy * x where x <= 0 (NaN x
+ * propagates). dalpha is overwritten, not accumulated into. */
+SIMDACT_API simdact_status simdact_prelu_backward(
+    const float* x, const float* alpha, const float* dy, float* dx,
+    float* dalpha, size_t outer, size_t channels, size_t inner);
+
+/* Softmax over each of `rows` rows of `cols` elements. */
+SIMDACT_API simdact_status simdact_softmax(const float* x, float* y,
+                                           size_t rows, size_t cols);
+SIMDACT_API simdact_status simdact_softmax_backward(const float* x,
+                                                    const float* dy,
+                                                    float* dx, size_t rows,
+                                                    size_t cols);
+SIMDACT_API simdact_status simdact_softmax_backward_from_output(
+    const float* y, const float* dy, float* dx, size_t rows, size_t cols);
+/* The Jacobian of softmax over one row x[n]: jacobian[i*n + j] =
+ * y_i (delta_ij - y_j). Meant for small rows (n*n floats are written). */
+SIMDACT_API simdact_status simdact_softmax_jacobian(const float* x, size_t n,
+                                                    float* jacobian);
+
+/* --- Targets (instruction sets) ------------------------------------------
+ * Names are Highway's, lower case: "avx3", "avx2", "sse4", "ssse3",
+ * "neon", "sve", "sve2", "sve_256", "sve2_128", "scalar" or "emu128"; plus
+ * "reference", the scalar double-precision oracle. The environment variable
+ * SIMDACT_TARGET forces a target at start-up; an unknown or unsupported
+ * name there is reported on stderr and aborts, rather than silently
+ * running another target. */
+
+/* Fill names[0..capacity) with the targets compiled into the library, best
+ * first, "reference" last; returns how many there are (names may be NULL to
+ * only count). */
+SIMDACT_API size_t simdact_compiled_targets(const char** names,
+                                            size_t capacity);
+/* Same for the compiled targets this CPU can run. */
+SIMDACT_API size_t simdact_supported_targets(const char** names,
+                                             size_t capacity);
+/* The target every call goes to now. */
+SIMDACT_API const char* simdact_active_target(void);
+/* Route every call to `name` (case-insensitive), or "auto" for the best
+ * supported target. Unknown name: SIMDACT_ERROR_UNKNOWN_TARGET; compiled
+ * but not runnable here: SIMDACT_ERROR_UNSUPPORTED_TARGET. Process-wide;
+ * safe to call from any thread, but calls in flight may use either. */
+SIMDACT_API simdact_status simdact_set_target(const char* name);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif  /* SIMDACT_SIMDACT_H_ */

@@ -1,0 +1,186 @@
+// simdact C++ API: typed functions per activation and kind, thin inline
+// wrappers over the C API (include/simdact/simdact.h), which documents the
+// semantics. Every function returns a Status; nothing is written on error.
+#ifndef SIMDACT_SIMDACT_HPP_
+#define SIMDACT_SIMDACT_HPP_
+
+#include <stddef.h>
+
+#include <string>
+#include <vector>
+
+#if __cplusplus >= 202002L
+#include <span>
+#endif
+
+#include "simdact/simdact.h"
+
+namespace simdact {
+
+enum class Status : int {
+  kOk = SIMDACT_OK,
+  kNullPointer = SIMDACT_ERROR_NULL_POINTER,
+  kUnknownActivation = SIMDACT_ERROR_UNKNOWN_ACTIVATION,
+  kInvalidParameter = SIMDACT_ERROR_INVALID_PARAMETER,
+  kSizeOverflow = SIMDACT_ERROR_SIZE_OVERFLOW,
+  kUndefined = SIMDACT_ERROR_UNDEFINED,
+  kOverlap = SIMDACT_ERROR_OVERLAP,
+  kShape = SIMDACT_ERROR_SHAPE,
+  kUnknownTarget = SIMDACT_ERROR_UNKNOWN_TARGET,
+  kUnsupportedTarget = SIMDACT_ERROR_UNSUPPORTED_TARGET,
+};
+
+inline const char* ToString(Status s) {
+  return simdact_status_string(static_cast<simdact_status>(s));
+}
+
+namespace detail {
+inline Status S(simdact_status s) { return static_cast<Status>(s); }
+inline simdact_params Params(simdact_activation act, float alpha) {
+  simdact_params p = simdact_default_params(act);
+  p.alpha = alpha;
+  return p;
+}
+}  // namespace detail
+
+// Element-wise activations: Name(x, y, n), NameDerivative(x, d, n),
+// NameBackward(x, dy, dx, n), NameBackwardFromOutput(y, dy, dx, n).
+#define SIMDACT_ELEMENTWISE_API(Name, ACT, ALPHA_DECL, ALPHA)                 \
+  [[nodiscard]] inline Status Name(const float* x, float* y,                  \
+                                   size_t n ALPHA_DECL) {                     \
+    const simdact_params p = detail::Params(ACT, ALPHA);                      \
+    return detail::S(simdact_forward(ACT, &p, x, y, n));                      \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##Derivative(const float* x, float* d,      \
+                                               size_t n ALPHA_DECL) {         \
+    const simdact_params p = detail::Params(ACT, ALPHA);                      \
+    return detail::S(simdact_derivative(ACT, &p, x, d, n));                   \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##Backward(                                 \
+      const float* x, const float* dy, float* dx, size_t n ALPHA_DECL) {      \
+    const simdact_params p = detail::Params(ACT, ALPHA);                      \
+    return detail::S(simdact_backward(ACT, &p, x, dy, dx, n));                \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##BackwardFromOutput(                       \
+      const float* y, const float* dy, float* dx, size_t n ALPHA_DECL) {      \
+    const simdact_params p = detail::Params(ACT, ALPHA);                      \
+    return detail::S(simdact_backward_from_output(ACT, &p, y, dy, dx, n));    \
+  }
+
+#define SIMDACT_COMMA ,
+SIMDACT_ELEMENTWISE_API(Relu, SIMDACT_RELU, , 0.0f)
+SIMDACT_ELEMENTWISE_API(LeakyRelu, SIMDACT_LEAKY_RELU,
+                        SIMDACT_COMMA float alpha = 0.01f, alpha)
+SIMDACT_ELEMENTWISE_API(Elu, SIMDACT_ELU, SIMDACT_COMMA float alpha = 1.0f,
+                        alpha)
+SIMDACT_ELEMENTWISE_API(Sigmoid, SIMDACT_SIGMOID, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Tanh, SIMDACT_TANH, , 0.0f)
+#undef SIMDACT_COMMA
+#undef SIMDACT_ELEMENTWISE_API
+
+// PReLU over [outer, channels, inner] with alpha[channels].
+[[nodiscard]] inline Status PRelu(const float* x, const float* alpha,
+                                  float* y, size_t outer, size_t channels,
+                                  size_t inner) {
+  return detail::S(simdact_prelu(x, alpha, y, outer, channels, inner));
+}
+// dalpha may be nullptr when only dx is wanted.
+[[nodiscard]] inline Status PReluBackward(const float* x, const float* alpha,
+                                          const float* dy, float* dx,
+                                          float* dalpha, size_t outer,
+                                          size_t channels, size_t inner) {
+  return detail::S(simdact_prelu_backward(x, alpha, dy, dx, dalpha, outer,
+                                          channels, inner));
+}
+
+// Softmax over each of `rows` rows of `cols` elements.
+[[nodiscard]] inline Status Softmax(const float* x, float* y, size_t rows,
+                                    size_t cols) {
+  return detail::S(simdact_softmax(x, y, rows, cols));
+}
+[[nodiscard]] inline Status SoftmaxBackward(const float* x, const float* dy,
+                                            float* dx, size_t rows,
+                                            size_t cols) {
+  return detail::S(simdact_softmax_backward(x, dy, dx, rows, cols));
+}
+[[nodiscard]] inline Status SoftmaxBackwardFromOutput(const float* y,
+                                                      const float* dy,
+                                                      float* dx, size_t rows,
+                                                      size_t cols) {
+  return detail::S(
+      simdact_softmax_backward_from_output(y, dy, dx, rows, cols));
+}
+[[nodiscard]] inline Status SoftmaxJacobian(const float* x, size_t n,
+                                            float* jacobian) {
+  return detail::S(simdact_softmax_jacobian(x, n, jacobian));
+}
+
+#if __cplusplus >= 202002L
+// std::span overloads: sizes must match (else Status::kShape).
+#define SIMDACT_SPAN_API(Name)                                                \
+  [[nodiscard]] inline Status Name(std::span<const float> x,                  \
+                                   std::span<float> y) {                      \
+    if (x.size() != y.size()) return Status::kShape;                          \
+    return Name(x.data(), y.data(), x.size());                                \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##Derivative(std::span<const float> x,      \
+                                               std::span<float> d) {          \
+    if (x.size() != d.size()) return Status::kShape;                          \
+    return Name##Derivative(x.data(), d.data(), x.size());                    \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##Backward(std::span<const float> x,        \
+                                             std::span<const float> dy,       \
+                                             std::span<float> dx) {           \
+    if (x.size() != dy.size() || x.size() != dx.size()) return Status::kShape; \
+    return Name##Backward(x.data(), dy.data(), dx.data(), x.size());          \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##BackwardFromOutput(                       \
+      std::span<const float> y, std::span<const float> dy,                    \
+      std::span<float> dx) {                                                  \
+    if (y.size() != dy.size() || y.size() != dx.size()) return Status::kShape; \
+    return Name##BackwardFromOutput(y.data(), dy.data(), dx.data(), y.size()); \
+  }
+SIMDACT_SPAN_API(Relu)
+SIMDACT_SPAN_API(Sigmoid)
+SIMDACT_SPAN_API(Tanh)
+#undef SIMDACT_SPAN_API
+
+[[nodiscard]] inline Status LeakyRelu(std::span<const float> x,
+                                      std::span<float> y,
+                                      float alpha = 0.01f) {
+  if (x.size() != y.size()) return Status::kShape;
+  return LeakyRelu(x.data(), y.data(), x.size(), alpha);
+}
+[[nodiscard]] inline Status Elu(std::span<const float> x, std::span<float> y,
+                                float alpha = 1.0f) {
+  if (x.size() != y.size()) return Status::kShape;
+  return Elu(x.data(), y.data(), x.size(), alpha);
+}
+[[nodiscard]] inline Status Softmax(std::span<const float> x,
+                                    std::span<float> y, size_t cols) {
+  if (x.size() != y.size() || cols == 0 || x.size() % cols != 0) {
+    return Status::kShape;
+  }
+  return Softmax(x.data(), y.data(), x.size() / cols, cols);
+}
+#endif  // C++20
+
+// Targets; see simdact.h.
+inline std::vector<std::string> CompiledTargets() {
+  const char* names[32];
+  const size_t n = simdact_compiled_targets(names, 32);
+  return std::vector<std::string>(names, names + (n < 32 ? n : 32));
+}
+inline std::vector<std::string> SupportedTargets() {
+  const char* names[32];
+  const size_t n = simdact_supported_targets(names, 32);
+  return std::vector<std::string>(names, names + (n < 32 ? n : 32));
+}
+inline std::string ActiveTarget() { return simdact_active_target(); }
+[[nodiscard]] inline Status SetTarget(const std::string& name) {
+  return detail::S(simdact_set_target(name.c_str()));
+}
+
+}  // namespace simdact
+
+#endif  // SIMDACT_SIMDACT_HPP_

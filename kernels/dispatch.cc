@@ -1,0 +1,42 @@
+// Compiles the kernels once per Highway target and exposes them as
+// KernelSets. This file re-includes itself through foreach_target.h.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/dispatch.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+#include "kernels/elementwise-inl.h"
+#include "kernels/rows-inl.h"
+
+#if HWY_ONCE
+#include "kernels/kernel_set.h"
+
+namespace simdact {
+namespace internal {
+
+HWY_EXPORT(Elementwise);
+HWY_EXPORT(SoftmaxRows);
+HWY_EXPORT(PRelu);
+
+int64_t CompiledTargetBits() { return HWY_TARGETS; }
+
+KernelSet KernelsForTarget(int64_t target_bit) {
+#if (HWY_TARGETS & (HWY_TARGETS - 1)) == 0
+  // A single target: the tables have one entry.
+  (void)target_bit;
+  const size_t index = 0;
+#else
+  // A private ChosenTarget maps the target bit to its table index; the
+  // process-wide hwy::GetChosenTarget() is left alone.
+  hwy::ChosenTarget chosen;
+  chosen.Update(target_bit);
+  const size_t index = chosen.GetIndex();
+#endif
+  return KernelSet{HWY_DISPATCH_TABLE(Elementwise)[index],
+                   HWY_DISPATCH_TABLE(SoftmaxRows)[index],
+                   HWY_DISPATCH_TABLE(PRelu)[index]};
+}
+
+}  // namespace internal
+}  // namespace simdact
+#endif  // HWY_ONCE

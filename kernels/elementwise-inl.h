@@ -1,0 +1,240 @@
+// Element-wise activations: each is a struct whose vector functions give the
+// forward value, the derivative in x and the derivative written in y. The
+// loops (Map1, Map2) apply them to buffers of any length and alignment.
+//
+// Error bounds (float ULPs vs. the double reference, measured by
+// tests/accuracy_test.cc over 2^20 bit patterns plus special values):
+//   ReLU, LeakyReLU, PReLU: exact. ELU, Sigmoid, Tanh forward: <= 2.
+//   Derivatives and backward: <= 4 (see README for each kernel's measured max).
+
+#if defined(SIMDACT_KERNELS_ELEMENTWISE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef SIMDACT_KERNELS_ELEMENTWISE_INL_H_
+#undef SIMDACT_KERNELS_ELEMENTWISE_INL_H_
+#else
+#define SIMDACT_KERNELS_ELEMENTWISE_INL_H_
+#endif
+
+#include <stddef.h>
+#include <string.h>
+
+#include "hwy/highway.h"
+#include "kernels/kernel_set.h"
+#include "kernels/math-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace simdact {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
+
+// out[i] = f(in[i]). `out` may be `in`. The last partial vector goes through
+// a stack buffer, so nothing past the end of either buffer is touched.
+template <class D, class F>
+HWY_INLINE void Map1(D d, const float* in, float* out, size_t n, const F& f) {
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= n; i += N) {
+    hn::StoreU(f(hn::LoadU(d, in + i)), d, out + i);
+  }
+  if (i < n) {
+    HWY_ALIGN float buf[kMaxLanes] = {};
+    memcpy(buf, in + i, (n - i) * sizeof(float));
+    hn::Store(f(hn::Load(d, buf)), d, buf);
+    memcpy(out + i, buf, (n - i) * sizeof(float));
+  }
+}
+
+// out[i] = f(a[i], b[i]). `out` may be `b` (dx in place of dy).
+template <class D, class F>
+HWY_INLINE void Map2(D d, const float* a, const float* b, float* out, size_t n,
+                     const F& f) {
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= n; i += N) {
+    hn::StoreU(f(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
+  }
+  if (i < n) {
+    HWY_ALIGN float buf_a[kMaxLanes] = {};
+    HWY_ALIGN float buf_b[kMaxLanes] = {};
+    memcpy(buf_a, a + i, (n - i) * sizeof(float));
+    memcpy(buf_b, b + i, (n - i) * sizeof(float));
+    hn::Store(f(hn::Load(d, buf_a), hn::Load(d, buf_b)), d, buf_a);
+    memcpy(out + i, buf_a, (n - i) * sizeof(float));
+  }
+}
+
+// x where x is NaN, else v: derivatives keep NaN although their value is
+// piecewise constant.
+template <class V>
+HWY_INLINE V KeepNaN(V x, V v) {
+  return hn::IfThenElse(hn::IsNaN(x), x, v);
+}
+
+// max(x, 0) with relu(-0) = +0 and relu(NaN) = NaN. f'(0) = 0 (PyTorch).
+struct ReluOp {
+  template <class D, class V>
+  HWY_INLINE V Forward(D d, V x) const {
+    return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x);
+  }
+  template <class D, class V>
+  HWY_INLINE V Derivative(D d, V x) const {
+    return KeepNaN(x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)),
+                                         hn::Set(d, 1.0f)));
+  }
+  // y > 0 exactly when x > 0.
+  template <class D, class V>
+  HWY_INLINE V DerivativeFromOutput(D d, V y) const {
+    return Derivative(d, y);
+  }
+};
+
+// x > 0 ? x : alpha x; f'(0) = alpha (PyTorch). From y: needs alpha >= 0,
+// then y > 0 exactly when x > 0.
+struct LeakyReluOp {
+  float alpha;
+  template <class D, class V>
+  HWY_INLINE V Forward(D d, V x) const {
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x,
+                          hn::Mul(x, hn::Set(d, alpha)));
+  }
+  template <class D, class V>
+  HWY_INLINE V Derivative(D d, V x) const {
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f),
+                                     hn::Set(d, alpha)));
+  }
+  template <class D, class V>
+  HWY_INLINE V DerivativeFromOutput(D d, V y) const {
+    return Derivative(d, y);
+  }
+};
+
+// x > 0 ? x : alpha (e^x - 1). f'(x) = alpha e^x for x <= 0 (so f'(0) =
+// alpha, as PyTorch), 1 above. From y (alpha >= 0): y + alpha for y <= 0.
+// Forward <= 2 ULP (expm1 1 ULP + one product); derivative <= 2 ULP.
+struct EluOp {
+  float alpha;
+  template <class D, class V>
+  HWY_INLINE V Forward(D d, V x) const {
+    // Expm1NonPositive's value for x > 0 is discarded by the select.
+    const V neg = hn::Mul(hn::Set(d, alpha), Expm1NonPositive(d, x));
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, neg);
+  }
+  template <class D, class V>
+  HWY_INLINE V Derivative(D d, V x) const {
+    const V neg = hn::Mul(hn::Set(d, alpha), Exp(d, hn::Min(x, hn::Zero(d))));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)),
+                                     hn::Set(d, 1.0f), neg));
+  }
+  template <class D, class V>
+  HWY_INLINE V DerivativeFromOutput(D d, V y) const {
+    return hn::IfThenElse(hn::Gt(y, hn::Zero(d)), hn::Set(d, 1.0f),
+                          hn::Add(y, hn::Set(d, alpha)));
+  }
+};
+
+// (1 + e)^2 for e in [0, 1], to ~0.5 ULP: the rounding error of 1 + e is
+// recovered exactly (Fast2Sum, since 1 >= e) and folded into the square.
+template <class D, class V>
+HWY_INLINE V OnePlusSquared(D d, V e) {
+  const V one = hn::Set(d, 1.0f);
+  const V sum = hn::Add(one, e);
+  const V sum_err = hn::Sub(e, hn::Sub(sum, one));
+  return hn::MulAdd(sum, sum, hn::Mul(hn::Add(sum, sum), sum_err));
+}
+
+// 1 / (1 + e^-x), from e = exp(-|x|) in (0, 1] so nothing overflows:
+// x >= 0: 1 / (1 + e);  x < 0: e / (1 + e). <= 2 ULP (exp 1 ULP, scaled by
+// at most 1 through the quotient, plus the sum and the division).
+// f'(x) = e / (1 + e)^2, <= 3 ULP; from y: y (1 - y).
+struct SigmoidOp {
+  template <class D, class V>
+  HWY_INLINE V Forward(D d, V x) const {
+    const V e = Exp(d, hn::Neg(hn::Abs(x)));
+    const V one = hn::Set(d, 1.0f);
+    const V num = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), e, one);
+    return hn::Div(num, hn::Add(one, e));
+  }
+  template <class D, class V>
+  HWY_INLINE V Derivative(D d, V x) const {
+    const V e = Exp(d, hn::Neg(hn::Abs(x)));
+    return hn::Div(e, OnePlusSquared(d, e));
+  }
+  template <class D, class V>
+  HWY_INLINE V DerivativeFromOutput(D d, V y) const {
+    return hn::Mul(y, hn::Sub(hn::Set(d, 1.0f), y));
+  }
+};
+
+// tanh(x): see math-inl.h. f'(x) = sech^2(x) = 4e / (1 + e)^2 with
+// e = exp(-2|x|), which keeps relative accuracy in the tails where 1 - tanh^2
+// would cancel; <= 3 ULP. From y: (1 - y)(1 + y), <= 2 ULP.
+struct TanhOp {
+  template <class D, class V>
+  HWY_INLINE V Forward(D d, V x) const {
+    return Tanh(d, x);
+  }
+  template <class D, class V>
+  HWY_INLINE V Derivative(D d, V x) const {
+    // 4e = exp(ln 4 - 2|x|) directly, so that a subnormal 4e is rounded once
+    // (4 * a subnormal e would quadruple e's rounding error).
+    const V minus_2x = hn::Mul(hn::Abs(x), hn::Set(d, -2.0f));
+    const V four_e = ExpOfDifference(d, minus_2x, hn::Set(d, -0x1.62e430p+0f));
+    const V e = hn::Mul(four_e, hn::Set(d, 0.25f));
+    return hn::Div(four_e, OnePlusSquared(d, e));
+  }
+  template <class D, class V>
+  HWY_INLINE V DerivativeFromOutput(D d, V y) const {
+    const V one = hn::Set(d, 1.0f);
+    return hn::Mul(hn::Sub(one, y), hn::Add(one, y));
+  }
+};
+
+// Runs one kind of one activation over a buffer.
+template <class Act>
+HWY_INLINE void RunElementwise(const Act& act, int kind, const float* in,
+                               const float* dy, float* out, size_t n) {
+  const hn::ScalableTag<float> d;
+  using V = hn::Vec<decltype(d)>;
+  switch (kind) {
+    case internal::kForward:
+      Map1(d, in, out, n, [&](V x) HWY_ATTR { return act.Forward(d, x); });
+      break;
+    case internal::kDerivative:
+      Map1(d, in, out, n, [&](V x) HWY_ATTR { return act.Derivative(d, x); });
+      break;
+    case internal::kBackward:
+      Map2(d, in, dy, out, n, [&](V x, V g) HWY_ATTR {
+        return hn::Mul(g, act.Derivative(d, x));
+      });
+      break;
+    case internal::kBackwardFromOutput:
+      Map2(d, in, dy, out, n, [&](V y, V g) HWY_ATTR {
+        return hn::Mul(g, act.DerivativeFromOutput(d, y));
+      });
+      break;
+  }
+}
+
+// The per-target entry point (see KernelSet::elementwise).
+void Elementwise(int op, int kind, float alpha, const float* in,
+                 const float* dy, float* out, size_t n) {
+  switch (op) {
+    case internal::kRelu:
+      return RunElementwise(ReluOp(), kind, in, dy, out, n);
+    case internal::kLeakyRelu:
+      return RunElementwise(LeakyReluOp{alpha}, kind, in, dy, out, n);
+    case internal::kElu:
+      return RunElementwise(EluOp{alpha}, kind, in, dy, out, n);
+    case internal::kSigmoid:
+      return RunElementwise(SigmoidOp(), kind, in, dy, out, n);
+    case internal::kTanh:
+      return RunElementwise(TanhOp(), kind, in, dy, out, n);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace simdact
+HWY_AFTER_NAMESPACE();
+
+#endif  // SIMDACT_KERNELS_ELEMENTWISE_INL_H_

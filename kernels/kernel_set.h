@@ -1,0 +1,64 @@
+// The internal interface between the C API (c_api.cc) and the kernels: one
+// KernelSet per Highway target (dispatch.cc) and one for the double-precision
+// reference (reference.cc). Arguments are validated before they get here.
+#ifndef SIMDACT_KERNELS_KERNEL_SET_H_
+#define SIMDACT_KERNELS_KERNEL_SET_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace simdact {
+namespace internal {
+
+// Which function of an activation to compute.
+enum Kind : int {
+  kForward = 0,             // out = f(in)
+  kDerivative = 1,          // out = f'(in)
+  kBackward = 2,            // out = dy * f'(x), in = x
+  kBackwardFromOutput = 3,  // out = dy * f'(x) written in y, in = y
+};
+
+// Element-wise activations (values of simdact_activation).
+enum ElementwiseOp : int {
+  kRelu = 1,
+  kLeakyRelu = 2,
+  kElu = 4,
+  kSigmoid = 5,
+  kTanh = 6,
+};
+
+struct PReluArgs {
+  Kind kind;
+  const float* in;
+  const float* dy;  // backward kinds only
+  float* out;
+  const float* alpha;  // [channels]
+  size_t outer, channels, inner;
+  // kBackward only, may be null: receives sum of dy*x where !(x > 0), per
+  // channel; zeroed by the caller. Accumulated with compensated sums.
+  double* dalpha;
+  // kBackward with dalpha and inner == 1: 2 * channels floats of scratch.
+  float* scratch;
+};
+
+struct KernelSet {
+  // `alpha` is LeakyReLU's slope or ELU's alpha; ignored by the others.
+  void (*elementwise)(int op, int kind, float alpha, const float* in,
+                      const float* dy, float* out, size_t n);
+  // kind: kForward, kBackward or kBackwardFromOutput.
+  void (*softmax)(int kind, const float* in, const float* dy, float* out,
+                  size_t rows, size_t cols);
+  void (*prelu)(const PReluArgs& args);
+};
+
+// Highway targets compiled into the library (HWY_TARGETS bits).
+int64_t CompiledTargetBits();
+// The kernels of one compiled target (a single HWY_TARGETS bit).
+KernelSet KernelsForTarget(int64_t target_bit);
+// The double-precision scalar reference.
+const KernelSet& ReferenceKernels();
+
+}  // namespace internal
+}  // namespace simdact
+
+#endif  // SIMDACT_KERNELS_KERNEL_SET_H_

@@ -1,0 +1,222 @@
+// Vector math for float lanes: exp, expm1 (x <= 0), tanh, and compensated
+// sums. Written once with Highway; compiled for every target.
+//
+// Error bounds below are in float ULPs against the correctly rounded result,
+// measured by tools/ulp_sweep (every float in the stated range) on AVX2, SSE4
+// and SCALAR; they hold without FMA too (SSE4), where MulAdd is two roundings.
+// Subnormal results are produced with gradual underflow (never flushed), as
+// long as the caller has not enabled FTZ/DAZ in the FPU control register.
+
+// Toggle include guard: this header is included once per target.
+#if defined(SIMDACT_KERNELS_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef SIMDACT_KERNELS_MATH_INL_H_
+#undef SIMDACT_KERNELS_MATH_INL_H_
+#else
+#define SIMDACT_KERNELS_MATH_INL_H_
+#endif
+
+#include <stddef.h>
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace simdact {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Returns 2^n for integer lanes n in [-126, 127] (a normal float).
+template <class DF, class VI>
+HWY_INLINE hn::Vec<DF> Pow2I(DF df, VI n) {
+  const hn::RebindToSigned<DF> di;
+  return hn::BitCast(df, hn::ShiftLeft<23>(hn::Add(n, hn::Set(di, 127))));
+}
+
+// Cody-Waite reduction: x = n*ln2 + r with |r| <= ln2/2 (+ rounding).
+// kLn2Hi has 15 significant bits, so n*kLn2Hi is exact for |n| < 2^9 with or
+// without FMA, and x - n*kLn2Hi is exact (both are multiples of 2^-25 and the
+// difference is below 0.5). r carries only the rounding of the second step,
+// |error| <= 2^-25 * |r|, plus n * 5.5e-14 from the truncated constant.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V ReduceLn2(DF df, V x, hn::Vec<hn::RebindToSigned<DF>>* n_out) {
+  const V kLog2e = hn::Set(df, 0x1.715476p+0f);
+  const V kLn2Hi = hn::Set(df, 0x1.62e400p-1f);
+  const V kLn2Lo = hn::Set(df, 0x1.7f7d1cp-20f);  // ln 2 - kLn2Hi
+  const V nf = hn::Round(hn::Mul(x, kLog2e));
+  *n_out = hn::ConvertTo(hn::RebindToSigned<DF>(), nf);
+  V r = hn::NegMulAdd(nf, kLn2Hi, x);
+  return hn::NegMulAdd(nf, kLn2Lo, r);
+}
+
+// e^r - 1 for |r| <= 0.35: r + r^2 * (1/2! + r/3! + ... + r^6/8!).
+// Taylor truncation error r^9/9! < 2^-29 relative: the result is faithful.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Expm1Small(DF df, V r) {
+  V p = hn::Set(df, 0x1.a01a02p-16f);                   // 1/8!
+  p = hn::MulAdd(p, r, hn::Set(df, 0x1.a01a02p-13f));   // 1/7!
+  p = hn::MulAdd(p, r, hn::Set(df, 0x1.6c16c2p-10f));   // 1/6!
+  p = hn::MulAdd(p, r, hn::Set(df, 0x1.111112p-7f));    // 1/5!
+  p = hn::MulAdd(p, r, hn::Set(df, 0x1.555556p-5f));    // 1/4!
+  p = hn::MulAdd(p, r, hn::Set(df, 0x1.555556p-3f));    // 1/3!
+  p = hn::MulAdd(p, r, hn::Set(df, 0.5f));              // 1/2!
+  return hn::MulAdd(hn::Mul(r, r), p, r);
+}
+
+// e^x for every float x. Max error 1 ULP (normal and subnormal results).
+// NaN -> NaN, -inf -> +0, +inf -> +inf, x > 88.7228 -> +inf, x < -103.97 -> 0.
+// The scaling by 2^n is split into two normal factors 2^(n/2) * 2^(n - n/2),
+// so results in the subnormal range are rounded once, correctly.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Exp(DF df, V x) {
+  const hn::RebindToSigned<DF> di;
+  // Beyond these bounds the result is 0 or inf anyway; clamping keeps n in
+  // [-150, 129] so both half-scales are normal floats.
+  const V xc = hn::Min(hn::Max(x, hn::Set(df, -104.0f)), hn::Set(df, 89.0f));
+  hn::Vec<decltype(di)> n;
+  const V r = ReduceLn2(df, xc, &n);
+  const V p = hn::Add(Expm1Small(df, r), hn::Set(df, 1.0f));
+  const auto n1 = hn::ShiftRight<1>(n);
+  const auto n2 = hn::Sub(n, n1);
+  const V y = hn::Mul(hn::Mul(p, Pow2I(df, n1)), Pow2I(df, n2));
+  return hn::IfThenElse(hn::IsNaN(x), x, y);
+}
+
+// exp(x - m), with the rounding error of the difference added to the reduced
+// argument: exact to 1 ULP even when x - m is large and inexact.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V ExpOfDifference(D d, V x, V m) {
+  const V diff = hn::Sub(x, m);
+  // 2Sum: diff + err == x - m exactly (for finite diff).
+  const V bm = hn::Sub(diff, x);
+  V err = hn::Add(hn::Sub(x, hn::Sub(diff, bm)), hn::Sub(hn::Neg(m), bm));
+  const hn::RebindToSigned<D> di;
+  const V xc = hn::Min(hn::Max(diff, hn::Set(d, -104.0f)), hn::Set(d, 89.0f));
+  // Where diff was clamped (or is infinite) the result is 0 or inf anyway.
+  err = hn::IfThenElseZero(hn::Eq(diff, xc), err);
+  hn::Vec<decltype(di)> n;
+  const V r = hn::Add(ReduceLn2(d, xc, &n), err);
+  const V p = hn::Add(Expm1Small(d, r), hn::Set(d, 1.0f));
+  const auto n1 = hn::ShiftRight<1>(n);
+  const V y = hn::Mul(hn::Mul(p, Pow2I(d, n1)), Pow2I(d, hn::Sub(n, n1)));
+  return hn::IfThenElse(hn::IsNaN(diff), diff, y);
+}
+
+// e^x - 1 for x <= 0 (and NaN). Max error 1 ULP; exact for x = -0.
+// For -17.5 < x the result is 2^n * expm1(r) + (2^n - 1), computed with one
+// rounding of the sum (2^n - 1 is exact for n >= -25); r = x when n = 0, so
+// the tiny-argument case keeps full relative accuracy.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Expm1NonPositive(DF df, V x) {
+  const hn::RebindToSigned<DF> di;
+  // expm1(x) rounds to -1 for x < -17.33.
+  const V xc = hn::Max(x, hn::Set(df, -18.0f));
+  hn::Vec<decltype(di)> n;
+  const V r = ReduceLn2(df, xc, &n);
+  const V em1 = Expm1Small(df, r);
+  const V scale = Pow2I(df, n);
+  const V y = hn::MulAdd(scale, em1, hn::Sub(scale, hn::Set(df, 1.0f)));
+  return hn::IfThenElse(hn::IsNaN(x), x, y);
+}
+
+// tanh(x) for every float x. Max error 2 ULP (measured 1 ULP on [-9, 9]).
+// |x| < ln(3)/2: x + x^3 * P(x^2), P of degree 5 fitted to
+//   (tanh(x) - x) / x^3 on [0, ln(3)^2/4] (Chebyshev fit with mpmath,
+//   max error 4e-10 before rounding the coefficients to float).
+// |x| >= ln(3)/2: 1 - 2e/(1 + e), e = exp(-2|x|) <= 1/3; the result is >= 0.5
+//   so the subtraction loses nothing. tanh(x) is exactly +-1 for |x| > 9.01.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Tanh(DF df, V x) {
+  const V ax = hn::Abs(x);
+  const V x2 = hn::Mul(x, x);
+  V p = hn::Set(df, 0x1.4b6bb4p-9f);
+  p = hn::MulAdd(p, x2, hn::Set(df, -0x1.17705cp-7f));
+  p = hn::MulAdd(p, x2, hn::Set(df, 0x1.657aa8p-6f));
+  p = hn::MulAdd(p, x2, hn::Set(df, -0x1.ba1440p-5f));
+  p = hn::MulAdd(p, x2, hn::Set(df, 0x1.111104p-3f));
+  p = hn::MulAdd(p, x2, hn::Set(df, -0x1.555556p-2f));
+  const V small = hn::MulAdd(hn::Mul(x2, x), p, x);
+
+  const V e = Exp(df, hn::Mul(ax, hn::Set(df, -2.0f)));
+  const V q = hn::Div(hn::Add(e, e), hn::Add(e, hn::Set(df, 1.0f)));
+  const V large = hn::CopySignToAbs(hn::Sub(hn::Set(df, 1.0f), q), x);
+
+  // NaN compares false, so it takes the `small` branch, which keeps NaN.
+  const auto is_large = hn::Ge(ax, hn::Set(df, 0x1.193ea8p-1f));  // ln(3)/2
+  return hn::IfThenElse(is_large, large, small);
+}
+
+// a*b - fl(a*b) where p = fl(a*b), exactly (barring underflow): FMA where
+// the target has it, else Dekker's split into 12-bit halves.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V TwoProductError(DF df, V a, V b, V p) {
+  // An infinite product has no finite error term; report 0, not NaN.
+  const auto finite = hn::IsFinite(p);
+#if HWY_NATIVE_FMA
+  (void)df;
+  return hn::IfThenElseZero(finite, hn::MulSub(a, b, p));
+#else
+  const V kSplit = hn::Set(df, 4097.0f);  // 2^12 + 1
+  const V ca = hn::Mul(a, kSplit);
+  const V a_hi = hn::Sub(ca, hn::Sub(ca, a));
+  const V a_lo = hn::Sub(a, a_hi);
+  const V cb = hn::Mul(b, kSplit);
+  const V b_hi = hn::Sub(cb, hn::Sub(cb, b));
+  const V b_lo = hn::Sub(b, b_hi);
+  V err = hn::Sub(hn::Mul(a_hi, b_hi), p);
+  err = hn::Add(err, hn::Mul(a_hi, b_lo));
+  err = hn::Add(err, hn::Mul(a_lo, b_hi));
+  err = hn::Add(err, hn::Mul(a_lo, b_lo));
+  return hn::IfThenElseZero(hn::And(finite, hn::IsFinite(err)), err);
+#endif
+}
+
+// Sum of float lanes with a per-lane compensation term (2Sum, Knuth), so the
+// total of n terms has error <= 2 eps |sum| + O(n eps^2) sum|terms|, whatever
+// the order of addition. Used where a plain float sum would cost the ULP
+// budget (softmax rows of 100k, dot products in backward kernels).
+template <class DF>
+class CompensatedSum {
+ public:
+  using V = hn::Vec<DF>;
+  explicit CompensatedSum(DF df) : sum_(hn::Zero(df)), err_(hn::Zero(df)) {}
+
+  HWY_INLINE void Add(V v) {
+    const V s = hn::Add(sum_, v);
+    const V bv = hn::Sub(s, sum_);
+    const V err = hn::Add(hn::Sub(sum_, hn::Sub(s, bv)), hn::Sub(v, bv));
+    sum_ = s;
+    err_ = hn::Add(err_, hn::IfThenElseZero(hn::IsFinite(s), err));
+  }
+
+  // Adds a*b, with the product's rounding error captured by FMA. Without
+  // native FMA (SSE4, SCALAR) the error term is computed by Dekker's split.
+  HWY_INLINE void AddProduct(DF df, V a, V b) {
+    const V p = hn::Mul(a, b);
+    Add(p);
+    err_ = hn::Add(err_, TwoProductError(df, a, b, p));
+  }
+
+  // The total, in double: every lane's sum and compensation added exactly
+  // enough (double has 29 spare bits).
+  HWY_INLINE double Total(DF df) const {
+    constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
+    HWY_ALIGN float s[kMaxLanes];
+    HWY_ALIGN float e[kMaxLanes];
+    hn::Store(sum_, df, s);
+    hn::Store(err_, df, e);
+    double total = 0.0;
+    for (size_t i = 0; i < hn::Lanes(df); ++i) {
+      total += static_cast<double>(s[i]) + static_cast<double>(e[i]);
+    }
+    return total;
+  }
+
+ private:
+  V sum_;
+  V err_;
+};
+
+}  // namespace HWY_NAMESPACE
+}  // namespace simdact
+HWY_AFTER_NAMESPACE();
+
+#endif  // SIMDACT_KERNELS_MATH_INL_H_

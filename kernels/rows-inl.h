@@ -1,0 +1,279 @@
+// Kernels over shaped tensors: Softmax over rows, PReLU over
+// [outer, channels, inner].
+//
+// Softmax forward, per row: m = max(x); e_i = exp(x_i - m) with the rounding
+// error of x_i - m carried into exp's reduced argument (2Sum), so large
+// negative differences cost no accuracy; S = sum(e_i) in a compensated sum;
+// y_i = e_i * fl(1/S). Error <= 1 (exp) + 0.5 (1/S) + 0.5 (product) ULP,
+// measured <= 2 ULP for rows of 1 to 100k.
+// IEEE for special rows: a NaN or +inf anywhere, or a row that is all -inf,
+// gives a row of NaN (inf - inf); -inf elements among finite ones give 0.
+//
+// Softmax backward: s = sum(dy_i y_i) as a compensated dot product, then
+// dx_i = y_i (dy_i - s). From x, y_i is recomputed from exp (no scratch, so
+// dx may alias dy). Error <= 4 ULP of y_i (|dy_i| + |s|): the subtraction
+// dy_i - s may cancel, which no float algorithm avoids.
+
+#if defined(SIMDACT_KERNELS_ROWS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef SIMDACT_KERNELS_ROWS_INL_H_
+#undef SIMDACT_KERNELS_ROWS_INL_H_
+#else
+#define SIMDACT_KERNELS_ROWS_INL_H_
+#endif
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "hwy/highway.h"
+#include "kernels/elementwise-inl.h"
+#include "kernels/kernel_set.h"
+#include "kernels/math-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace simdact {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Applies f(v, lane_mask) to each vector of a row of n floats; the last
+// partial vector is loaded through a buffer padded with `pad`.
+template <class D, class F>
+HWY_INLINE void ForEachVector(D d, const float* p, size_t n, float pad,
+                              const F& f) {
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= n; i += N) f(i, hn::LoadU(d, p + i), hn::FirstN(d, N));
+  if (i < n) {
+    HWY_ALIGN float buf[kMaxLanes];
+    for (size_t k = 0; k < N; ++k) buf[k] = pad;
+    memcpy(buf, p + i, (n - i) * sizeof(float));
+    f(i, hn::Load(d, buf), hn::FirstN(d, n - i));
+  }
+}
+
+template <class D>
+HWY_INLINE float RowMax(D d, const float* x, size_t n) {
+  auto m = hn::Set(d, -INFINITY);
+  auto any_nan = hn::FirstN(d, 0);
+  ForEachVector(d, x, n, -INFINITY, [&](size_t, auto v, auto) HWY_ATTR {
+    m = hn::Max(m, v);
+    any_nan = hn::Or(any_nan, hn::IsNaN(v));
+  });
+  // Max's NaN behaviour differs between targets; make it NaN everywhere.
+  if (!hn::AllFalse(d, any_nan)) return NAN;
+  return hn::GetLane(hn::MaxOfLanes(d, m));
+}
+
+template <class D>
+HWY_INLINE void SoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
+  const float max = RowMax(d, x, n);
+  const auto m = hn::Set(d, max);
+  CompensatedSum<D> sum(d);
+  // x may alias y: each vector is read before it is written.
+  Map1(d, x, y, n, [&](hn::Vec<D> v) HWY_ATTR {
+    return ExpOfDifference(d, v, m);
+  });
+  ForEachVector(d, y, n, 0.0f, [&](size_t, auto e, auto) HWY_ATTR {
+    sum.Add(e);
+  });
+  const auto inv = hn::Set(d, static_cast<float>(1.0 / sum.Total(d)));
+  Map1(d, y, y, n, [&](hn::Vec<D> e) HWY_ATTR { return hn::Mul(e, inv); });
+}
+
+// dx_i = y_i (dy_i - s), s = sum(dy_i y_i); y from the output.
+template <class D>
+HWY_INLINE void SoftmaxBackwardFromOutputRow(D d, const float* y,
+                                             const float* dy, float* dx,
+                                             size_t n) {
+  CompensatedSum<D> dot(d);
+  ForEachVector(d, y, n, 0.0f, [&](size_t i, auto yv, auto mask) HWY_ATTR {
+    HWY_ALIGN float buf[kMaxLanes] = {};
+    const size_t count = hn::CountTrue(d, mask);
+    memcpy(buf, dy + i, count * sizeof(float));
+    dot.AddProduct(d, yv, hn::Load(d, buf));
+  });
+  const auto s = hn::Set(d, static_cast<float>(dot.Total(d)));
+  Map2(d, y, dy, dx, n, [&](hn::Vec<D> yv, hn::Vec<D> g) HWY_ATTR {
+    return hn::Mul(yv, hn::Sub(g, s));
+  });
+}
+
+// Same from x: y_i = exp(x_i - m) / S is recomputed in the last pass.
+template <class D>
+HWY_INLINE void SoftmaxBackwardRow(D d, const float* x, const float* dy,
+                                   float* dx, size_t n) {
+  const float max = RowMax(d, x, n);
+  const auto m = hn::Set(d, max);
+  CompensatedSum<D> sum(d);
+  CompensatedSum<D> dot(d);
+  ForEachVector(d, x, n, -INFINITY, [&](size_t i, auto xv, auto mask) HWY_ATTR {
+    HWY_ALIGN float buf[kMaxLanes] = {};
+    const size_t count = hn::CountTrue(d, mask);
+    memcpy(buf, dy + i, count * sizeof(float));
+    const auto e = hn::IfThenElseZero(mask, ExpOfDifference(d, xv, m));
+    sum.Add(e);
+    dot.AddProduct(d, e, hn::Load(d, buf));
+  });
+  const double total = sum.Total(d);
+  const auto inv = hn::Set(d, static_cast<float>(1.0 / total));
+  const auto s = hn::Set(d, static_cast<float>(dot.Total(d) / total));
+  Map2(d, x, dy, dx, n, [&](hn::Vec<D> xv, hn::Vec<D> g) HWY_ATTR {
+    const auto yv = hn::Mul(ExpOfDifference(d, xv, m), inv);
+    return hn::Mul(yv, hn::Sub(g, s));
+  });
+}
+
+// The per-target entry point (see KernelSet::softmax).
+void SoftmaxRows(int kind, const float* in, const float* dy, float* out,
+                 size_t rows, size_t cols) {
+  const hn::ScalableTag<float> d;
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t offset = r * cols;
+    switch (kind) {
+      case internal::kForward:
+        SoftmaxForwardRow(d, in + offset, out + offset, cols);
+        break;
+      case internal::kBackward:
+        SoftmaxBackwardRow(d, in + offset, dy + offset, out + offset, cols);
+        break;
+      case internal::kBackwardFromOutput:
+        SoftmaxBackwardFromOutputRow(d, in + offset, dy + offset,
+                                     out + offset, cols);
+        break;
+    }
+  }
+}
+
+// PReLU on one contiguous block of n elements sharing the slope `alpha`.
+// Returns sum(dy * x where !(x > 0)) when `want_dalpha`.
+template <class D>
+HWY_INLINE double PReluBlock(D d, int kind, const float* in, const float* dy,
+                             float* out, float alpha, size_t n,
+                             bool want_dalpha) {
+  RunElementwise(LeakyReluOp{alpha}, kind, in, dy, out, n);
+  if (!want_dalpha) return 0.0;
+  CompensatedSum<D> sum(d);
+  ForEachVector(d, in, n, 1.0f, [&](size_t i, auto x, auto mask) HWY_ATTR {
+    HWY_ALIGN float buf[kMaxLanes] = {};
+    memcpy(buf, dy + i, hn::CountTrue(d, mask) * sizeof(float));
+    const auto neg_x = hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x);
+    sum.AddProduct(d, neg_x, hn::Load(d, buf));
+  });
+  return sum.Total(d);
+}
+
+// Channels-last (inner == 1): one row of `channels` elements, slope vector
+// loaded along the row. dalpha partial sums live in scratch[0..channels) and
+// their compensations in scratch[channels..2*channels).
+template <class D>
+HWY_INLINE void PReluChannelsLastRow(D d, int kind, const float* in,
+                                     const float* dy, float* out,
+                                     const float* alpha, size_t channels,
+                                     float* scratch) {
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  auto one_vector = [&](size_t i, size_t count) HWY_ATTR {
+    HWY_ALIGN float bx[kMaxLanes] = {};
+    HWY_ALIGN float bg[kMaxLanes] = {};
+    HWY_ALIGN float ba[kMaxLanes] = {};
+    memcpy(bx, in + i, count * sizeof(float));
+    memcpy(ba, alpha + i, count * sizeof(float));
+    if (dy != nullptr) memcpy(bg, dy + i, count * sizeof(float));
+    const V x = hn::Load(d, bx);
+    const V a = hn::Load(d, ba);
+    const V g = hn::Load(d, bg);
+    const auto pos = hn::Gt(x, hn::Zero(d));
+    V result;
+    switch (kind) {
+      case internal::kForward:
+        result = hn::IfThenElse(pos, x, hn::Mul(x, a));
+        break;
+      case internal::kDerivative:
+        result = KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a));
+        break;
+      default:  // both backward kinds: y > 0 iff x > 0 when alpha >= 0
+        result = hn::Mul(g, KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a)));
+        break;
+    }
+    hn::Store(result, d, bx);
+    memcpy(out + i, bx, count * sizeof(float));
+    if (scratch != nullptr) {
+      // 2Sum of (sum, dy * x) lane-wise, kept in scratch.
+      HWY_ALIGN float bs[kMaxLanes] = {};
+      HWY_ALIGN float be[kMaxLanes] = {};
+      memcpy(bs, scratch + i, count * sizeof(float));
+      memcpy(be, scratch + channels + i, count * sizeof(float));
+      const V neg_x = hn::IfThenZeroElse(pos, x);
+      const V p = hn::Mul(neg_x, g);
+      const V p_err = TwoProductError(d, neg_x, g, p);
+      const V s0 = hn::Load(d, bs);
+      const V s = hn::Add(s0, p);
+      const V bv = hn::Sub(s, s0);
+      const V err = hn::Add(hn::Sub(s0, hn::Sub(s, bv)), hn::Sub(p, bv));
+      hn::Store(s, d, bs);
+      hn::Store(hn::Add(hn::Load(d, be), hn::Add(err, p_err)), d, be);
+      memcpy(scratch + i, bs, count * sizeof(float));
+      memcpy(scratch + channels + i, be, count * sizeof(float));
+    }
+  };
+  size_t i = 0;
+  for (; i + N <= channels; i += N) one_vector(i, N);
+  if (i < channels) one_vector(i, channels - i);
+}
+
+// sum(dy * x where !(x > 0)) over n elements `stride` apart, in double (the
+// products of two floats are exact there). The fallback when a float
+// product overflowed in the vector sum, which double does not.
+HWY_INLINE double NegativePartDotDouble(const float* x, const float* dy,
+                                        size_t n, size_t stride) {
+  double sum = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const float v = x[i * stride];
+    if (!(v > 0.0f)) sum += static_cast<double>(v) * dy[i * stride];
+  }
+  return sum;
+}
+
+// The per-target entry point (see KernelSet::prelu).
+void PRelu(const internal::PReluArgs& a) {
+  const hn::ScalableTag<float> d;
+  const bool want_dalpha = a.kind == internal::kBackward && a.dalpha != nullptr;
+  if (a.inner == 1 && a.channels > 1) {
+    float* scratch = want_dalpha ? a.scratch : nullptr;
+    for (size_t o = 0; o < a.outer; ++o) {
+      const size_t offset = o * a.channels;
+      PReluChannelsLastRow(d, a.kind, a.in + offset,
+                           a.dy ? a.dy + offset : nullptr, a.out + offset,
+                           a.alpha, a.channels, scratch);
+    }
+    if (want_dalpha) {
+      for (size_t c = 0; c < a.channels; ++c) {
+        double s = static_cast<double>(scratch[c]) +
+                   static_cast<double>(scratch[a.channels + c]);
+        if (!isfinite(s)) {
+          s = NegativePartDotDouble(a.in + c, a.dy + c, a.outer, a.channels);
+        }
+        a.dalpha[c] += s;
+      }
+    }
+    return;
+  }
+  for (size_t o = 0; o < a.outer; ++o) {
+    for (size_t c = 0; c < a.channels; ++c) {
+      const size_t offset = (o * a.channels + c) * a.inner;
+      double s = PReluBlock(d, a.kind, a.in + offset,
+                            a.dy ? a.dy + offset : nullptr, a.out + offset,
+                            a.alpha[c], a.inner, want_dalpha);
+      if (want_dalpha && !isfinite(s)) {
+        s = NegativePartDotDouble(a.in + offset, a.dy + offset, a.inner, 1);
+      }
+      if (want_dalpha) a.dalpha[c] += s;
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace simdact
+HWY_AFTER_NAMESPACE();
+
+#endif  // SIMDACT_KERNELS_ROWS_INL_H_

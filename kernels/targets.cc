@@ -1,0 +1,118 @@
+// Which kernels every call goes to: the compiled Highway targets, best
+// first, then "reference". The choice is process-wide, starts at the best
+// target the CPU supports (or SIMDACT_TARGET), and changes with
+// simdact_set_target. It is kept apart from Highway's own global chosen
+// target, so nothing else in the process can reset it.
+#include "kernels/targets.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "hwy/targets.h"
+#include "kernels/kernel_set.h"
+
+namespace simdact {
+namespace internal {
+namespace {
+
+struct TargetTable {
+  std::vector<Target> targets;  // compiled, best first; reference last
+  const Target* best = nullptr;  // best supported
+};
+
+std::string Lower(const char* s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const TargetTable& Table() {
+  static const TargetTable* table = [] {
+    auto* t = new TargetTable;
+    const int64_t compiled = CompiledTargetBits();
+    const int64_t supported = hwy::SupportedTargets() & compiled;
+    t->targets.reserve(64);
+    // In HWY_TARGETS, a lower bit is a better target.
+    for (int64_t bits = compiled; bits != 0; bits &= bits - 1) {
+      const int64_t bit = bits & -bits;
+      t->targets.push_back(Target{Lower(hwy::TargetName(bit)), bit,
+                                  (supported & bit) != 0,
+                                  KernelsForTarget(bit)});
+    }
+    t->targets.push_back(Target{"reference", 0, true, ReferenceKernels()});
+    for (const Target& target : t->targets) {
+      if (target.supported) {
+        t->best = &target;
+        break;
+      }
+    }
+    return t;
+  }();
+  return *table;
+}
+
+std::atomic<const Target*> g_active{nullptr};
+
+void InitFromEnvironment() {
+  const Target* chosen = Table().best;
+  const char* env = getenv("SIMDACT_TARGET");
+  if (env != nullptr && env[0] != '\0') {
+    const simdact_status status = FindTarget(env, &chosen);
+    if (status != SIMDACT_OK) {
+      fprintf(stderr,
+              "simdact: SIMDACT_TARGET=%s: %s. Supported targets here:", env,
+              simdact_status_string(status));
+      for (const Target& t : Table().targets) {
+        if (t.supported) fprintf(stderr, " %s", t.name.c_str());
+      }
+      fprintf(stderr, " (or auto).\n");
+      abort();
+    }
+  }
+  g_active.store(chosen);
+}
+
+}  // namespace
+
+const std::vector<Target>& AllTargets() { return Table().targets; }
+
+simdact_status FindTarget(const char* name, const Target** out) {
+  const std::string wanted = Lower(name);
+  if (wanted == "auto") {
+    *out = Table().best;
+    return SIMDACT_OK;
+  }
+  for (const Target& t : Table().targets) {
+    if (t.name == wanted) {
+      if (!t.supported) return SIMDACT_ERROR_UNSUPPORTED_TARGET;
+      *out = &t;
+      return SIMDACT_OK;
+    }
+  }
+  return SIMDACT_ERROR_UNKNOWN_TARGET;
+}
+
+const Target& ActiveTarget() {
+  const Target* t = g_active.load(std::memory_order_acquire);
+  if (HWY_UNLIKELY(t == nullptr)) {
+    static std::once_flag once;
+    std::call_once(once, InitFromEnvironment);
+    t = g_active.load(std::memory_order_acquire);
+  }
+  return *t;
+}
+
+void SetActiveTarget(const Target* target) {
+  ActiveTarget();  // the environment is read first, so it cannot win later
+  g_active.store(target, std::memory_order_release);
+}
+
+}  // namespace internal
+}  // namespace simdact
