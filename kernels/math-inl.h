@@ -169,51 +169,44 @@ HWY_INLINE V TwoProductError(DF df, V a, V b, V p) {
 #endif
 }
 
-// Sum of float lanes with a per-lane compensation term (2Sum, Knuth), so the
+// Sums of float lanes with a per-lane compensation term (2Sum, Knuth), so a
 // total of n terms has error <= 2 eps |sum| + O(n eps^2) sum|terms|, whatever
 // the order of addition. Used where a plain float sum would cost the ULP
-// budget (softmax rows of 100k, dot products in backward kernels).
-template <class DF>
-class CompensatedSum {
- public:
-  using V = hn::Vec<DF>;
-  explicit CompensatedSum(DF df) : sum_(hn::Zero(df)), err_(hn::Zero(df)) {}
+// budget (softmax rows of 100k, dot products in backward kernels). Free
+// functions on (sum, err) pairs, since SVE vectors cannot be class members.
 
-  HWY_INLINE void Add(V v) {
-    const V s = hn::Add(sum_, v);
-    const V bv = hn::Sub(s, sum_);
-    const V err = hn::Add(hn::Sub(sum_, hn::Sub(s, bv)), hn::Sub(v, bv));
-    sum_ = s;
-    err_ = hn::Add(err_, hn::IfThenElseZero(hn::IsFinite(s), err));
+// sum + err += v.
+template <class V>
+HWY_INLINE void AddCompensated(V& sum, V& err, V v) {
+  const V s = hn::Add(sum, v);
+  const V bv = hn::Sub(s, sum);
+  const V e = hn::Add(hn::Sub(sum, hn::Sub(s, bv)), hn::Sub(v, bv));
+  sum = s;
+  err = hn::Add(err, hn::IfThenElseZero(hn::IsFinite(s), e));
+}
+
+// sum + err += a * b, the product's rounding error included.
+template <class DF, class V>
+HWY_INLINE void AddProductCompensated(DF df, V& sum, V& err, V a, V b) {
+  const V p = hn::Mul(a, b);
+  AddCompensated(sum, err, p);
+  err = hn::Add(err, TwoProductError(df, a, b, p));
+}
+
+// The total of all lanes in double (double has 29 spare bits).
+template <class DF, class V>
+HWY_INLINE double CompensatedTotal(DF df, V sum, V err) {
+  constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
+  HWY_ALIGN float s[kMaxLanes];
+  HWY_ALIGN float e[kMaxLanes];
+  hn::Store(sum, df, s);
+  hn::Store(err, df, e);
+  double total = 0.0;
+  for (size_t i = 0; i < hn::Lanes(df); ++i) {
+    total += static_cast<double>(s[i]) + static_cast<double>(e[i]);
   }
-
-  // Adds a*b, with the product's rounding error captured by FMA. Without
-  // native FMA (SSE4, SCALAR) the error term is computed by Dekker's split.
-  HWY_INLINE void AddProduct(DF df, V a, V b) {
-    const V p = hn::Mul(a, b);
-    Add(p);
-    err_ = hn::Add(err_, TwoProductError(df, a, b, p));
-  }
-
-  // The total, in double: every lane's sum and compensation added exactly
-  // enough (double has 29 spare bits).
-  HWY_INLINE double Total(DF df) const {
-    constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
-    HWY_ALIGN float s[kMaxLanes];
-    HWY_ALIGN float e[kMaxLanes];
-    hn::Store(sum_, df, s);
-    hn::Store(err_, df, e);
-    double total = 0.0;
-    for (size_t i = 0; i < hn::Lanes(df); ++i) {
-      total += static_cast<double>(s[i]) + static_cast<double>(e[i]);
-    }
-    return total;
-  }
-
- private:
-  V sum_;
-  V err_;
-};
+  return total;
+}
 
 }  // namespace HWY_NAMESPACE
 }  // namespace simdact

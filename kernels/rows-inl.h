@@ -68,15 +68,17 @@ template <class D>
 HWY_INLINE void SoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
   const float max = RowMax(d, x, n);
   const auto m = hn::Set(d, max);
-  CompensatedSum<D> sum(d);
+  auto sum = hn::Zero(d);
+  auto sum_err = hn::Zero(d);
   // x may alias y: each vector is read before it is written.
   Map1(d, x, y, n, [&](hn::Vec<D> v) HWY_ATTR {
     return ExpOfDifference(d, v, m);
   });
   ForEachVector(d, y, n, 0.0f, [&](size_t, auto e, auto) HWY_ATTR {
-    sum.Add(e);
+    AddCompensated(sum, sum_err, e);
   });
-  const auto inv = hn::Set(d, static_cast<float>(1.0 / sum.Total(d)));
+  const auto inv =
+      hn::Set(d, static_cast<float>(1.0 / CompensatedTotal(d, sum, sum_err)));
   Map1(d, y, y, n, [&](hn::Vec<D> e) HWY_ATTR { return hn::Mul(e, inv); });
 }
 
@@ -85,14 +87,16 @@ template <class D>
 HWY_INLINE void SoftmaxBackwardFromOutputRow(D d, const float* y,
                                              const float* dy, float* dx,
                                              size_t n) {
-  CompensatedSum<D> dot(d);
+  auto dot = hn::Zero(d);
+  auto dot_err = hn::Zero(d);
   ForEachVector(d, y, n, 0.0f, [&](size_t i, auto yv, auto mask) HWY_ATTR {
     HWY_ALIGN float buf[kMaxLanes] = {};
     const size_t count = hn::CountTrue(d, mask);
     memcpy(buf, dy + i, count * sizeof(float));
-    dot.AddProduct(d, yv, hn::Load(d, buf));
+    AddProductCompensated(d, dot, dot_err, yv, hn::Load(d, buf));
   });
-  const auto s = hn::Set(d, static_cast<float>(dot.Total(d)));
+  const auto s =
+      hn::Set(d, static_cast<float>(CompensatedTotal(d, dot, dot_err)));
   Map2(d, y, dy, dx, n, [&](hn::Vec<D> yv, hn::Vec<D> g) HWY_ATTR {
     return hn::Mul(yv, hn::Sub(g, s));
   });
@@ -104,19 +108,22 @@ HWY_INLINE void SoftmaxBackwardRow(D d, const float* x, const float* dy,
                                    float* dx, size_t n) {
   const float max = RowMax(d, x, n);
   const auto m = hn::Set(d, max);
-  CompensatedSum<D> sum(d);
-  CompensatedSum<D> dot(d);
+  auto sum = hn::Zero(d);
+  auto sum_err = hn::Zero(d);
+  auto dot = hn::Zero(d);
+  auto dot_err = hn::Zero(d);
   ForEachVector(d, x, n, -INFINITY, [&](size_t i, auto xv, auto mask) HWY_ATTR {
     HWY_ALIGN float buf[kMaxLanes] = {};
     const size_t count = hn::CountTrue(d, mask);
     memcpy(buf, dy + i, count * sizeof(float));
     const auto e = hn::IfThenElseZero(mask, ExpOfDifference(d, xv, m));
-    sum.Add(e);
-    dot.AddProduct(d, e, hn::Load(d, buf));
+    AddCompensated(sum, sum_err, e);
+    AddProductCompensated(d, dot, dot_err, e, hn::Load(d, buf));
   });
-  const double total = sum.Total(d);
+  const double total = CompensatedTotal(d, sum, sum_err);
   const auto inv = hn::Set(d, static_cast<float>(1.0 / total));
-  const auto s = hn::Set(d, static_cast<float>(dot.Total(d) / total));
+  const auto s = hn::Set(
+      d, static_cast<float>(CompensatedTotal(d, dot, dot_err) / total));
   Map2(d, x, dy, dx, n, [&](hn::Vec<D> xv, hn::Vec<D> g) HWY_ATTR {
     const auto yv = hn::Mul(ExpOfDifference(d, xv, m), inv);
     return hn::Mul(yv, hn::Sub(g, s));
@@ -152,14 +159,15 @@ HWY_INLINE double PReluBlock(D d, int kind, const float* in, const float* dy,
                              bool want_dalpha) {
   RunElementwise(LeakyReluOp{alpha}, kind, in, dy, out, n);
   if (!want_dalpha) return 0.0;
-  CompensatedSum<D> sum(d);
+  auto sum = hn::Zero(d);
+  auto sum_err = hn::Zero(d);
   ForEachVector(d, in, n, 1.0f, [&](size_t i, auto x, auto mask) HWY_ATTR {
     HWY_ALIGN float buf[kMaxLanes] = {};
     memcpy(buf, dy + i, hn::CountTrue(d, mask) * sizeof(float));
     const auto neg_x = hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x);
-    sum.AddProduct(d, neg_x, hn::Load(d, buf));
+    AddProductCompensated(d, sum, sum_err, neg_x, hn::Load(d, buf));
   });
-  return sum.Total(d);
+  return CompensatedTotal(d, sum, sum_err);
 }
 
 // Channels-last (inner == 1): one row of `channels` elements, slope vector
@@ -198,20 +206,16 @@ HWY_INLINE void PReluChannelsLastRow(D d, int kind, const float* in,
     hn::Store(result, d, bx);
     memcpy(out + i, bx, count * sizeof(float));
     if (scratch != nullptr) {
-      // 2Sum of (sum, dy * x) lane-wise, kept in scratch.
+      // Compensated sum of dy * x, lane-wise, kept in scratch.
       HWY_ALIGN float bs[kMaxLanes] = {};
       HWY_ALIGN float be[kMaxLanes] = {};
       memcpy(bs, scratch + i, count * sizeof(float));
       memcpy(be, scratch + channels + i, count * sizeof(float));
-      const V neg_x = hn::IfThenZeroElse(pos, x);
-      const V p = hn::Mul(neg_x, g);
-      const V p_err = TwoProductError(d, neg_x, g, p);
-      const V s0 = hn::Load(d, bs);
-      const V s = hn::Add(s0, p);
-      const V bv = hn::Sub(s, s0);
-      const V err = hn::Add(hn::Sub(s0, hn::Sub(s, bv)), hn::Sub(p, bv));
-      hn::Store(s, d, bs);
-      hn::Store(hn::Add(hn::Load(d, be), hn::Add(err, p_err)), d, be);
+      V sum = hn::Load(d, bs);
+      V err = hn::Load(d, be);
+      AddProductCompensated(d, sum, err, hn::IfThenZeroElse(pos, x), g);
+      hn::Store(sum, d, bs);
+      hn::Store(err, d, be);
       memcpy(scratch + i, bs, count * sizeof(float));
       memcpy(scratch + channels + i, be, count * sizeof(float));
     }

@@ -5,6 +5,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <map>
 #include <string>
@@ -19,7 +20,12 @@ namespace simdact {
 namespace test {
 namespace {
 
-constexpr size_t kSweep = size_t{1} << 20;
+// 2^20 inputs natively; SIMDACT_TEST_SWEEP=k makes it 2^k (emulated runs,
+// which are 30-130x slower, use 2^15).
+const size_t kSweep = [] {
+  const char* env = getenv("SIMDACT_TEST_SWEEP");
+  return size_t{1} << (env != nullptr ? atoi(env) : 20);
+}();
 
 // Inputs of one case: x (or y = f(x) for from-output kernels) and dy.
 struct CaseInputs {

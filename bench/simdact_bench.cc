@@ -1,0 +1,215 @@
+// Throughput of every kernel on every target this CPU supports (and the
+// double-precision reference), at sizes that sit in L1 (4 KiB), L2 (256 KiB)
+// and DRAM (64 MiB). Google Benchmark; names are kernel/target/size, so
+// --benchmark_filter selects, e.g. 'sigmoid.*/avx2/'.
+//
+// With --table, a compact summary follows the usual output: for each size,
+// Gelem/s per kernel and target, and the speed-up of the best target over
+// the reference.
+#include <stdio.h>
+#include <string.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "simdact/simdact.h"
+
+namespace {
+
+struct Size {
+  const char* name;
+  size_t floats;
+};
+constexpr Size kSizes[] = {{"4KiB", 1024}, {"256KiB", 64 * 1024},
+                           {"64MiB", 16 * 1024 * 1024}};
+
+// One benchmarked call: which activation, which entry point.
+struct Kernel {
+  std::string name;
+  simdact_activation act;
+  int kind;  // 0 forward, 1 derivative, 2 backward, 3 backward from output
+  int buffers_read;  // for the bytes/s counter
+};
+
+std::vector<Kernel> Kernels() {
+  std::vector<Kernel> kernels;
+  const char* kinds[] = {"forward", "derivative", "backward",
+                         "backward_from_output"};
+  for (simdact_activation act :
+       {SIMDACT_RELU, SIMDACT_LEAKY_RELU, SIMDACT_PRELU, SIMDACT_ELU,
+        SIMDACT_SIGMOID, SIMDACT_TANH, SIMDACT_SOFTMAX}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      if (act == SIMDACT_SOFTMAX && kind == 1) continue;  // no element-wise f'
+      kernels.push_back({std::string(simdact_activation_name(act)) + "." +
+                             kinds[kind],
+                         act, kind, kind >= 2 ? 2 : 1});
+    }
+  }
+  return kernels;
+}
+
+// Shared input buffers, made once per size.
+struct Buffers {
+  std::vector<float> x, dy, out, alpha;
+};
+
+Buffers& BuffersFor(size_t n) {
+  static std::map<size_t, Buffers> cache;
+  Buffers& b = cache[n];
+  if (b.x.empty()) {
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<float> u(-10.0f, 10.0f);
+    b.x.resize(n);
+    b.dy.resize(n);
+    b.out.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      b.x[i] = u(rng);
+      b.dy[i] = u(rng) * 0.1f;
+    }
+    b.alpha.assign(256, 0.25f);
+  }
+  return b;
+}
+
+// PReLU as NCHW with 64 channels; softmax rows of 1024.
+simdact_params ParamsFor(simdact_activation act, const Buffers& b) {
+  simdact_params p = simdact_default_params(act);
+  if (act == SIMDACT_PRELU) {
+    p.prelu_alpha = b.alpha.data();
+    p.channels = 64;
+    p.inner = 16;
+  }
+  if (act == SIMDACT_SOFTMAX) p.softmax_cols = 1024;
+  return p;
+}
+
+void Run(benchmark::State& state, const Kernel& k, const std::string& target,
+         size_t n) {
+  if (simdact_set_target(target.c_str()) != SIMDACT_OK) {
+    state.SkipWithError("cannot set target");
+    return;
+  }
+  Buffers& b = BuffersFor(n);
+  const simdact_params p = ParamsFor(k.act, b);
+  for (auto _ : state) {
+    simdact_status s;
+    switch (k.kind) {
+      case 0: s = simdact_forward(k.act, &p, b.x.data(), b.out.data(), n); break;
+      case 1: s = simdact_derivative(k.act, &p, b.x.data(), b.out.data(), n); break;
+      case 2:
+        s = simdact_backward(k.act, &p, b.x.data(), b.dy.data(), b.out.data(), n);
+        break;
+      default:
+        s = simdact_backward_from_output(k.act, &p, b.x.data(), b.dy.data(),
+                                         b.out.data(), n);
+    }
+    if (s != SIMDACT_OK) {
+      state.SkipWithError(simdact_status_string(s));
+      break;
+    }
+    benchmark::DoNotOptimize(b.out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * n *
+                                               sizeof(float) *
+                                               (k.buffers_read + 1)));
+  simdact_set_target("auto");
+}
+
+std::vector<std::string> SupportedTargets() {
+  const char* names[64];
+  const size_t n = simdact_supported_targets(names, 64);
+  return std::vector<std::string>(names, names + n);
+}
+
+// Collects items/s per benchmark name while printing as usual.
+class TableReporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> items_per_second;
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+      auto it = run.counters.find("items_per_second");
+      if (it != run.counters.end()) {
+        items_per_second[run.benchmark_name()] = it->second.value;
+      }
+    }
+  }
+};
+
+std::string CpuName() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0 || line.rfind("CPU part", 0) == 0) {
+      return line.substr(line.find(':') + 2);
+    }
+  }
+  return "unknown CPU";
+}
+
+void PrintTable(const TableReporter& r, const std::vector<std::string>& targets) {
+  printf("\nsimdact throughput, Gelem/s (one thread), CPU: %s\n", CpuName().c_str());
+  printf("speed-up = best SIMD target / reference (scalar double)\n");
+  for (const Size& size : kSizes) {
+    printf("\n[%s]\n%-32s", size.name, "kernel");
+    for (const std::string& t : targets) printf("%10s", t.c_str());
+    printf("%10s\n", "speed-up");
+    for (const Kernel& k : Kernels()) {
+      printf("%-32s", k.name.c_str());
+      double best = 0.0, reference = 0.0;
+      for (const std::string& t : targets) {
+        const auto it = r.items_per_second.find(k.name + "/" + t + "/" + size.name);
+        if (it == r.items_per_second.end()) {
+          printf("%10s", "-");
+          continue;
+        }
+        const double g = it->second * 1e-9;
+        printf("%10.3f", g);
+        if (t == "reference") reference = g;
+        else best = std::max(best, g);
+      }
+      if (reference > 0) printf("%9.1fx", best / reference);
+      printf("\n");
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool table = false;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (strcmp(argv[i], "--table") == 0) {
+      table = true;
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  int n_args = static_cast<int>(args.size());
+  const std::vector<std::string> targets = SupportedTargets();
+  for (const Kernel& k : Kernels()) {
+    for (const std::string& t : targets) {
+      for (const Size& size : kSizes) {
+        benchmark::RegisterBenchmark(
+            (k.name + "/" + t + "/" + size.name).c_str(),
+            [k, t, size](benchmark::State& s) { Run(s, k, t, size.floats); });
+      }
+    }
+  }
+  benchmark::Initialize(&n_args, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n_args, args.data())) return 1;
+  TableReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  if (table) PrintTable(reporter, targets);
+  benchmark::Shutdown();
+  return 0;
+}
