@@ -35,27 +35,34 @@ namespace simdact {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Applies f(v, lane_mask) to each vector of a row of n floats; the last
-// partial vector is loaded through a buffer padded with `pad`.
+// Loads count <= Lanes(d) floats from p, the other lanes set to `pad`,
+// without reading past p + count.
+template <class D>
+HWY_INLINE hn::Vec<D> LoadPadded(D d, const float* p, size_t count,
+                                 float pad = 0.0f) {
+  if (count == hn::Lanes(d)) return hn::LoadU(d, p);
+  HWY_ALIGN float buf[kMaxLanes];
+  for (size_t k = 0; k < hn::Lanes(d); ++k) buf[k] = pad;
+  memcpy(buf, p, count * sizeof(float));
+  return hn::Load(d, buf);
+}
+
+// Calls f(i, v, count) for each vector v = p[i, i + count) of a row of n
+// floats; count < Lanes(d) only for the last, whose other lanes are `pad`.
 template <class D, class F>
 HWY_INLINE void ForEachVector(D d, const float* p, size_t n, float pad,
                               const F& f) {
   const size_t N = hn::Lanes(d);
   size_t i = 0;
-  for (; i + N <= n; i += N) f(i, hn::LoadU(d, p + i), hn::FirstN(d, N));
-  if (i < n) {
-    HWY_ALIGN float buf[kMaxLanes];
-    for (size_t k = 0; k < N; ++k) buf[k] = pad;
-    memcpy(buf, p + i, (n - i) * sizeof(float));
-    f(i, hn::Load(d, buf), hn::FirstN(d, n - i));
-  }
+  for (; i + N <= n; i += N) f(i, hn::LoadU(d, p + i), N);
+  if (i < n) f(i, LoadPadded(d, p + i, n - i, pad), n - i);
 }
 
 template <class D>
 HWY_INLINE float RowMax(D d, const float* x, size_t n) {
   auto m = hn::Set(d, -INFINITY);
   auto any_nan = hn::FirstN(d, 0);
-  ForEachVector(d, x, n, -INFINITY, [&](size_t, auto v, auto) HWY_ATTR {
+  ForEachVector(d, x, n, -INFINITY, [&](size_t, auto v, size_t) HWY_ATTR {
     m = hn::Max(m, v);
     any_nan = hn::Or(any_nan, hn::IsNaN(v));
   });
@@ -74,7 +81,7 @@ HWY_INLINE void SoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
   Map1(d, x, y, n, [&](hn::Vec<D> v) HWY_ATTR {
     return ExpOfDifference(d, v, m);
   });
-  ForEachVector(d, y, n, 0.0f, [&](size_t, auto e, auto) HWY_ATTR {
+  ForEachVector(d, y, n, 0.0f, [&](size_t, auto e, size_t) HWY_ATTR {
     AddCompensated(sum, sum_err, e);
   });
   const auto inv =
@@ -89,11 +96,8 @@ HWY_INLINE void SoftmaxBackwardFromOutputRow(D d, const float* y,
                                              size_t n) {
   auto dot = hn::Zero(d);
   auto dot_err = hn::Zero(d);
-  ForEachVector(d, y, n, 0.0f, [&](size_t i, auto yv, auto mask) HWY_ATTR {
-    HWY_ALIGN float buf[kMaxLanes] = {};
-    const size_t count = hn::CountTrue(d, mask);
-    memcpy(buf, dy + i, count * sizeof(float));
-    AddProductCompensated(d, dot, dot_err, yv, hn::Load(d, buf));
+  ForEachVector(d, y, n, 0.0f, [&](size_t i, auto yv, size_t count) HWY_ATTR {
+    AddProductCompensated(d, dot, dot_err, yv, LoadPadded(d, dy + i, count));
   });
   const auto s =
       hn::Set(d, static_cast<float>(CompensatedTotal(d, dot, dot_err)));
@@ -112,13 +116,12 @@ HWY_INLINE void SoftmaxBackwardRow(D d, const float* x, const float* dy,
   auto sum_err = hn::Zero(d);
   auto dot = hn::Zero(d);
   auto dot_err = hn::Zero(d);
-  ForEachVector(d, x, n, -INFINITY, [&](size_t i, auto xv, auto mask) HWY_ATTR {
-    HWY_ALIGN float buf[kMaxLanes] = {};
-    const size_t count = hn::CountTrue(d, mask);
-    memcpy(buf, dy + i, count * sizeof(float));
-    const auto e = hn::IfThenElseZero(mask, ExpOfDifference(d, xv, m));
+  ForEachVector(d, x, n, -INFINITY, [&](size_t i, auto xv, size_t count)
+                                          HWY_ATTR {
+    const auto e = hn::IfThenElseZero(hn::FirstN(d, count),
+                                      ExpOfDifference(d, xv, m));
     AddCompensated(sum, sum_err, e);
-    AddProductCompensated(d, dot, dot_err, e, hn::Load(d, buf));
+    AddProductCompensated(d, dot, dot_err, e, LoadPadded(d, dy + i, count));
   });
   const double total = CompensatedTotal(d, sum, sum_err);
   const auto inv = hn::Set(d, static_cast<float>(1.0 / total));
@@ -161,11 +164,10 @@ HWY_INLINE double PReluBlock(D d, int kind, const float* in, const float* dy,
   if (!want_dalpha) return 0.0;
   auto sum = hn::Zero(d);
   auto sum_err = hn::Zero(d);
-  ForEachVector(d, in, n, 1.0f, [&](size_t i, auto x, auto mask) HWY_ATTR {
-    HWY_ALIGN float buf[kMaxLanes] = {};
-    memcpy(buf, dy + i, hn::CountTrue(d, mask) * sizeof(float));
+  ForEachVector(d, in, n, 1.0f, [&](size_t i, auto x, size_t count) HWY_ATTR {
+    const auto g = LoadPadded(d, dy + i, count);
     const auto neg_x = hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x);
-    AddProductCompensated(d, sum, sum_err, neg_x, hn::Load(d, buf));
+    AddProductCompensated(d, sum, sum_err, neg_x, g);
   });
   return CompensatedTotal(d, sum, sum_err);
 }

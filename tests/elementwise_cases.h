@@ -38,9 +38,9 @@ struct ElementwiseCase {
   std::string Name() const {
     std::string name = simdact_activation_name(act);
     if (act == SIMDACT_LEAKY_RELU || act == SIMDACT_ELU) {
-      name += "(" + std::to_string(alpha).substr(0, 4) + ")";
+      name.append("(").append(std::to_string(alpha).substr(0, 4)).append(")");
     }
-    return name + "." + KindName(kind);
+    return name.append(".").append(KindName(kind));
   }
   bool Backward() const {
     return kind == Kind::kBackward || kind == Kind::kBackwardFromOutput;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The ISA comparison benchmark; installs what it needs (Debian 12, root or
+# sudo). Builds Release (no -march: every target is compiled in and chosen at
+# run time), runs every kernel on every target this CPU supports and on the
+# scalar reference, at 4 KiB, 256 KiB and 64 MiB, and prints a table of
+# Gelem/s with the speed-up over the reference.
+# Extra arguments go to Google Benchmark, e.g.
+#   tools/bench.sh --benchmark_filter='sigmoid|tanh'
+#   tools/bench.sh --benchmark_out=bench.json --benchmark_out_format=json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install_deps.sh native
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release \
+  -DSIMDACT_BUILD_TESTS=OFF >/dev/null
+cmake --build build/release -j "$(nproc)" >/dev/null
+exec build/release/bench/simdact_bench --table --benchmark_min_time=0.1 \
+  --benchmark_color=false "$@"
