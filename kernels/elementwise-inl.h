@@ -122,7 +122,8 @@ struct EluOp {
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const V neg = hn::Mul(hn::Set(d, alpha), Exp(d, hn::Min(x, hn::Zero(d))));
+    const V neg =
+        hn::Mul(hn::Set(d, alpha), ExpNonPositive(d, hn::Min(x, hn::Zero(d))));
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)),
                                      hn::Set(d, 1.0f), neg));
   }
@@ -132,6 +133,12 @@ struct EluOp {
                           hn::Add(y, hn::Set(d, alpha)));
   }
 };
+
+// -|x| in one operation.
+template <class D, class V>
+HWY_INLINE V NegAbs(D d, V x) {
+  return hn::Or(x, hn::Set(d, -0.0f));
+}
 
 // (1 + e)^2 for e in [0, 1], to ~0.5 ULP: the rounding error of 1 + e is
 // recovered exactly (Fast2Sum, since 1 >= e) and folded into the square.
@@ -150,14 +157,16 @@ HWY_INLINE V OnePlusSquared(D d, V e) {
 struct SigmoidOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    const V e = Exp(d, hn::Neg(hn::Abs(x)));
+    const V e = ExpNonPositive(d, NegAbs(d, x));
     const V one = hn::Set(d, 1.0f);
+    // (Not IfNegativeThenElse: Highway 1.0.3's SSSE3 version of it gives
+    // wrong lanes for float, which the tests caught.)
     const V num = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), e, one);
     return hn::Div(num, hn::Add(one, e));
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const V e = Exp(d, hn::Neg(hn::Abs(x)));
+    const V e = ExpNonPositive(d, NegAbs(d, x));
     return hn::Div(e, OnePlusSquared(d, e));
   }
   template <class D, class V>
@@ -178,7 +187,7 @@ struct TanhOp {
   HWY_INLINE V Derivative(D d, V x) const {
     // 4e = exp(ln 4 - 2|x|) directly, so that a subnormal 4e is rounded once
     // (4 * a subnormal e would quadruple e's rounding error).
-    const V minus_2x = hn::Mul(hn::Abs(x), hn::Set(d, -2.0f));
+    const V minus_2x = hn::Add(NegAbs(d, x), NegAbs(d, x));
     const V four_e = ExpOfDifference(d, minus_2x, hn::Set(d, -0x1.62e430p+0f));
     const V e = hn::Mul(four_e, hn::Set(d, 0.25f));
     return hn::Div(four_e, OnePlusSquared(d, e));

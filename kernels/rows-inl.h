@@ -71,6 +71,9 @@ HWY_INLINE float RowMax(D d, const float* x, size_t n) {
   return hn::GetLane(hn::MaxOfLanes(d, m));
 }
 
+// Three passes (max; exp to y; scale). Fusing the sum into the exp pass was
+// measured 15% slower on AVX2 (Zen 4): the loop-carried compensated sum
+// stalls the long exp chains that the plain exp pass overlaps.
 template <class D>
 HWY_INLINE void SoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
   const float max = RowMax(d, x, n);
