@@ -239,6 +239,11 @@ TEST(CApi, FiniteInFiniteOut) {
   }
   ASSERT_EQ(simdact_forward(SIMDACT_TANH, nullptr, x, y, 6), SIMDACT_OK);
   EXPECT_EQ(y[2], 1.0f);
+  // Subnormal results are produced, not flushed: sigmoid(-100) = 3.72e-44.
+  ASSERT_EQ(simdact_forward(SIMDACT_SIGMOID, nullptr, x, y, 1), SIMDACT_OK);
+  EXPECT_GT(y[0], 0.0f);
+  EXPECT_LT(y[0], FLT_MIN);
+  EXPECT_EQ(y[0], static_cast<float>(exp(-100.0) / (1.0 + exp(-100.0))));
   const float inf[2] = {INFINITY, -INFINITY};
   ASSERT_EQ(simdact_forward(SIMDACT_SIGMOID, nullptr, inf, y, 2), SIMDACT_OK);
   EXPECT_EQ(y[0], 1.0f);
