@@ -47,6 +47,15 @@ HWY_INLINE hn::Vec<D> LoadPadded(D d, const float* p, size_t count,
   return hn::Load(d, buf);
 }
 
+// Stores the first count <= Lanes(d) lanes of v to p.
+template <class D>
+HWY_INLINE void StorePartial(D d, hn::Vec<D> v, float* p, size_t count) {
+  if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
+  HWY_ALIGN float buf[kMaxLanes];
+  hn::Store(v, d, buf);
+  memcpy(p, buf, count * sizeof(float));
+}
+
 // Calls f(i, v, count) for each vector v = p[i, i + count) of a row of n
 // floats; count < Lanes(d) only for the last, whose other lanes are `pad`.
 template <class D, class F>
@@ -186,15 +195,9 @@ HWY_INLINE void PReluChannelsLastRow(D d, int kind, const float* in,
   using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
   auto one_vector = [&](size_t i, size_t count) HWY_ATTR {
-    HWY_ALIGN float bx[kMaxLanes] = {};
-    HWY_ALIGN float bg[kMaxLanes] = {};
-    HWY_ALIGN float ba[kMaxLanes] = {};
-    memcpy(bx, in + i, count * sizeof(float));
-    memcpy(ba, alpha + i, count * sizeof(float));
-    if (dy != nullptr) memcpy(bg, dy + i, count * sizeof(float));
-    const V x = hn::Load(d, bx);
-    const V a = hn::Load(d, ba);
-    const V g = hn::Load(d, bg);
+    const V x = LoadPadded(d, in + i, count);
+    const V a = LoadPadded(d, alpha + i, count);
+    const V g = dy != nullptr ? LoadPadded(d, dy + i, count) : hn::Zero(d);
     const auto pos = hn::Gt(x, hn::Zero(d));
     V result;
     switch (kind) {
@@ -205,24 +208,18 @@ HWY_INLINE void PReluChannelsLastRow(D d, int kind, const float* in,
         result = KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a));
         break;
       default:  // both backward kinds: y > 0 iff x > 0 when alpha >= 0
-        result = hn::Mul(g, KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a)));
+        result =
+            hn::Mul(g, KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a)));
         break;
     }
-    hn::Store(result, d, bx);
-    memcpy(out + i, bx, count * sizeof(float));
+    StorePartial(d, result, out + i, count);
     if (scratch != nullptr) {
       // Compensated sum of dy * x, lane-wise, kept in scratch.
-      HWY_ALIGN float bs[kMaxLanes] = {};
-      HWY_ALIGN float be[kMaxLanes] = {};
-      memcpy(bs, scratch + i, count * sizeof(float));
-      memcpy(be, scratch + channels + i, count * sizeof(float));
-      V sum = hn::Load(d, bs);
-      V err = hn::Load(d, be);
+      V sum = LoadPadded(d, scratch + i, count);
+      V err = LoadPadded(d, scratch + channels + i, count);
       AddProductCompensated(d, sum, err, hn::IfThenZeroElse(pos, x), g);
-      hn::Store(sum, d, bs);
-      hn::Store(err, d, be);
-      memcpy(scratch + i, bs, count * sizeof(float));
-      memcpy(scratch + channels + i, be, count * sizeof(float));
+      StorePartial(d, sum, scratch + i, count);
+      StorePartial(d, err, scratch + channels + i, count);
     }
   };
   size_t i = 0;
