@@ -13,7 +13,11 @@ if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
 missing=()
 want() {
   for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    # "$pkg:native" too: with both amd64 and arm64 installed, a bare name
+    # is ambiguous to dpkg -s.
+    dpkg -s "$pkg" >/dev/null 2>&1 ||
+      dpkg -s "$pkg:$(dpkg --print-architecture)" >/dev/null 2>&1 ||
+      missing+=("$pkg")
   done
 }
 
