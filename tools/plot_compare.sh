@@ -21,7 +21,7 @@ libs=$(head -1 "$data" | tr '\t' '\n' | tail -n +2 | wc -l)
 cpu=$(jq -r .cpu "$json")
 
 gnuplot <<GP
-set terminal pngcairo size 1600,700 font ",11" noenhanced
+set terminal pngcairo size 1600,760 font ",11" noenhanced
 set output "$png"
 set title "simdact vs peers, one thread, $size buffers (L1), $cpu: elements/ns (log scale, higher is better)"
 set datafile separator "\t"
@@ -36,8 +36,8 @@ set ylabel "elements / ns"
 set grid ytics
 set xtics rotate by -40 left
 set key top right horizontal
-set bmargin 9
-set rmargin 18
+set bmargin 11
+set rmargin 22
 plot for [i=2:$((libs + 1))] "$data" using i:xtic(1) title columnheader(i)
 GP
 echo "wrote $png"
