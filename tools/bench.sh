@@ -3,7 +3,9 @@
 # sudo). Builds Release (no -march: every target is compiled in and chosen at
 # run time), runs every kernel on every target this CPU supports and on the
 # scalar reference, at 4 KiB, 256 KiB and 64 MiB, and prints a table of
-# Gelem/s with the speed-up over the reference.
+# Gelem/s with the speed-up over the reference. Then, if the peer libraries
+# were found (tools/install_deps.sh peers, or tools/compare.sh), the
+# comparison with XNNPACK, oneDNN and Eigen (bench/simdact_compare).
 # Extra arguments go to Google Benchmark, e.g.
 #   tools/bench.sh --benchmark_filter='sigmoid|tanh'
 #   tools/bench.sh --benchmark_out=bench.json --benchmark_out_format=json
@@ -13,5 +15,16 @@ bash tools/install_deps.sh native
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release \
   -DSIMDACT_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j "$(nproc)" >/dev/null
-exec build/release/bench/simdact_bench --table --benchmark_min_time=0.1 \
+build/release/bench/simdact_bench --table --benchmark_min_time=0.1 \
   --benchmark_color=false "$@"
+echo
+compare=build/release/bench/simdact_compare
+if [[ ! -x $compare ]]; then
+  echo "Comparison with XNNPACK, oneDNN and Eigen skipped: $compare was not built."
+elif [[ -z $($compare --list_peers) ]]; then
+  echo "Comparison with XNNPACK, oneDNN and Eigen skipped: none was found at" \
+       "build time (install them with tools/install_deps.sh peers, or run" \
+       "tools/compare.sh)."
+else
+  OMP_NUM_THREADS=1 $compare --min_ms 10
+fi
