@@ -184,47 +184,47 @@ HWY_INLINE double PReluBlock(D d, int kind, const float* in, const float* dy,
   return CompensatedTotal(d, sum, sum_err);
 }
 
-// Channels-last (inner == 1): one row of `channels` elements, slope vector
-// loaded along the row. dalpha partial sums live in scratch[0..channels) and
-// their compensations in scratch[channels..2*channels).
-template <class D>
-HWY_INLINE void PReluChannelsLastRow(D d, int kind, const float* in,
-                                     const float* dy, float* out,
-                                     const float* alpha, size_t channels,
-                                     float* scratch) {
+// One PReLU kind on a vector: x, per-lane slopes a, upstream gradient g.
+template <int kKind, class D, class V = hn::Vec<D>>
+HWY_INLINE V PReluValue(D d, V x, V a, V g) {
+  const auto pos = hn::Gt(x, hn::Zero(d));
+  if (kKind == internal::kForward) return hn::IfThenElse(pos, x, hn::Mul(x, a));
+  const V deriv = KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a));
+  if (kKind == internal::kDerivative) return deriv;
+  return hn::Mul(g, deriv);  // both backward kinds: y > 0 iff x > 0
+}
+
+// Channels-last (inner == 1): rows of `channels` elements, the slope vector
+// loaded along the row. With kSums, dalpha partial sums live in
+// scratch[0..channels) and their compensations in scratch[channels..2c).
+template <int kKind, bool kSums, class D>
+HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
   using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
-  auto one_vector = [&](size_t i, size_t count) HWY_ATTR {
-    const V x = LoadPadded(d, in + i, count);
-    const V a = LoadPadded(d, alpha + i, count);
-    const V g = dy != nullptr ? LoadPadded(d, dy + i, count) : hn::Zero(d);
-    const auto pos = hn::Gt(x, hn::Zero(d));
-    V result;
-    switch (kind) {
-      case internal::kForward:
-        result = hn::IfThenElse(pos, x, hn::Mul(x, a));
-        break;
-      case internal::kDerivative:
-        result = KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a));
-        break;
-      default:  // both backward kinds: y > 0 iff x > 0 when alpha >= 0
-        result =
-            hn::Mul(g, KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a)));
-        break;
-    }
-    StorePartial(d, result, out + i, count);
-    if (scratch != nullptr) {
-      // Compensated sum of dy * x, lane-wise, kept in scratch.
-      V sum = LoadPadded(d, scratch + i, count);
-      V err = LoadPadded(d, scratch + channels + i, count);
-      AddProductCompensated(d, sum, err, hn::IfThenZeroElse(pos, x), g);
-      StorePartial(d, sum, scratch + i, count);
-      StorePartial(d, err, scratch + channels + i, count);
+  const size_t channels = args.channels;
+  auto one_vector = [&](size_t offset, size_t i, size_t count) HWY_ATTR {
+    const V x = LoadPadded(d, args.in + offset + i, count);
+    const V a = LoadPadded(d, args.alpha + i, count);
+    const V g = kKind >= internal::kBackward
+                    ? LoadPadded(d, args.dy + offset + i, count)
+                    : hn::Zero(d);
+    StorePartial(d, PReluValue<kKind>(d, x, a, g), args.out + offset + i,
+                 count);
+    if (kSums) {
+      V sum = LoadPadded(d, args.scratch + i, count);
+      V err = LoadPadded(d, args.scratch + channels + i, count);
+      AddProductCompensated(
+          d, sum, err, hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x), g);
+      StorePartial(d, sum, args.scratch + i, count);
+      StorePartial(d, err, args.scratch + channels + i, count);
     }
   };
-  size_t i = 0;
-  for (; i + N <= channels; i += N) one_vector(i, N);
-  if (i < channels) one_vector(i, channels - i);
+  for (size_t o = 0; o < args.outer; ++o) {
+    const size_t offset = o * channels;
+    size_t i = 0;
+    for (; i + N <= channels; i += N) one_vector(offset, i, N);
+    if (i < channels) one_vector(offset, i, channels - i);
+  }
 }
 
 // sum(dy * x where !(x > 0)) over n elements `stride` apart, in double (the
@@ -245,14 +245,26 @@ void PRelu(const internal::PReluArgs& a) {
   const hn::ScalableTag<float> d;
   const bool want_dalpha = a.kind == internal::kBackward && a.dalpha != nullptr;
   if (a.inner == 1 && a.channels > 1) {
-    float* scratch = want_dalpha ? a.scratch : nullptr;
-    for (size_t o = 0; o < a.outer; ++o) {
-      const size_t offset = o * a.channels;
-      PReluChannelsLastRow(d, a.kind, a.in + offset,
-                           a.dy ? a.dy + offset : nullptr, a.out + offset,
-                           a.alpha, a.channels, scratch);
+    switch (a.kind) {
+      case internal::kForward:
+        PReluChannelsLast<internal::kForward, false>(d, a);
+        break;
+      case internal::kDerivative:
+        PReluChannelsLast<internal::kDerivative, false>(d, a);
+        break;
+      case internal::kBackward:
+        if (want_dalpha) {
+          PReluChannelsLast<internal::kBackward, true>(d, a);
+        } else {
+          PReluChannelsLast<internal::kBackward, false>(d, a);
+        }
+        break;
+      default:
+        PReluChannelsLast<internal::kBackwardFromOutput, false>(d, a);
+        break;
     }
     if (want_dalpha) {
+      const float* scratch = a.scratch;
       for (size_t c = 0; c < a.channels; ++c) {
         double s = static_cast<double>(scratch[c]) +
                    static_cast<double>(scratch[a.channels + c]);
