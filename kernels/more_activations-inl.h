@@ -120,7 +120,14 @@ HWY_INLINE V XSigmoid(DF df, V x, V zh, V zl) {
   const V p = ExpParts(df, hi, lo, &s1, &s2);
   const V e = ExpFromParts(p, s1, s2);
   const V num = hn::IfThenElse(neg, MulExpParts(x, p, s1, s2), x);
-  const V r = hn::Div(num, hn::Add(hn::Set(df, 1.0f), e));
+  // num / (den + den_err), den_err the exact rounding error of 1 + e
+  // (Fast2Sum): one more division, worth a full ULP near the top of a binade.
+  const V one = hn::Set(df, 1.0f);
+  const V den = hn::Add(one, e);
+  const V den_err = hn::Sub(e, hn::Sub(den, one));
+  const V q0 = hn::Div(num, den);
+  V r = hn::NegMulAdd(q0, hn::Div(den_err, den), q0);
+  r = hn::IfThenElse(hn::IsInf(q0), q0, r);  // inf * 0 above
   return hn::IfThenZeroElse(
       hn::And(neg, hn::Lt(hi, hn::Set(df, kExpPartsMin))), r);
 }
@@ -129,7 +136,7 @@ HWY_INLINE V XSigmoid(DF df, V x, V zh, V zl) {
 // x sigmoid(z(x)) with v = x z'(x). z >= 0: (1 + e + v e) / (1 + e)^2;
 // z < 0: e ((1 + v) + e) / (1 + e)^2, e = e^-|z|.
 template <class DF, class V = hn::Vec<DF>>
-HWY_INLINE V XSigmoidDerivative(DF df, V zh, V zl, V v) {
+HWY_INLINE V XSigmoidDerivative(DF df, V zh, V zl, V v, V one_plus_v) {
   const V one = hn::Set(df, 1.0f);
   const auto neg = hn::Lt(zh, hn::Zero(df));
   const V hi = hn::Neg(hn::Abs(zh));
@@ -141,9 +148,15 @@ HWY_INLINE V XSigmoidDerivative(DF df, V zh, V zl, V v) {
   const V vc = hn::Min(hn::Max(v, hn::Set(df, -0x1.0p100f)),
                        hn::Set(df, 0x1.0p100f));
   const V sq = OnePlusSquared(df, e);
+  // z >= 1 (e <= 1/e): 1 + e (v - 1 - e) / (1 + e)^2, the small correction
+  // added last so f' (which may sit just above 1) is rounded about once.
+  const V corr = hn::Div(hn::Mul(e, hn::Sub(hn::Sub(vc, one), e)), sq);
+  const V pos_far = hn::Add(one, corr);
   const V pos_num = hn::MulAdd(vc, e, hn::Add(one, e));
-  const V neg_num = MulExpParts(hn::Add(hn::Add(one, vc), e), p, s1, s2);
-  const V r = hn::Div(hn::IfThenElse(neg, neg_num, pos_num), sq);
+  const V opv = hn::Max(one_plus_v, hn::Set(df, -0x1.0p100f));
+  const V neg_num = MulExpParts(hn::Add(opv, e), p, s1, s2);
+  V r = hn::Div(hn::IfThenElse(neg, neg_num, pos_num), sq);
+  r = hn::IfThenElse(hn::Le(hi, hn::Set(df, -1.0f)), hn::IfThenElse(neg, r, pos_far), r);
   return hn::IfThenZeroElse(
       hn::And(neg, hn::Lt(hi, hn::Set(df, kExpPartsMin))), r);
 }
@@ -415,7 +428,8 @@ struct SiluOp {
   HWY_INLINE V Derivative(D d, V x) const {
     const V b = hn::Set(d, beta);
     const V z = hn::Mul(b, x);
-    const V r = XSigmoidDerivative(d, z, ProductLow(d, b, x, z), z);
+    const V r = XSigmoidDerivative(d, z, ProductLow(d, b, x, z), z,
+                                   hn::Add(hn::Set(d, 1.0f), z));
     return KeepNaN(x, r);
   }
   template <class D, class V>
@@ -435,9 +449,9 @@ struct GeluTanhOp {
   static constexpr float kK2Hi = 0x1.2444f2p-4f;  // 0.044715 * 2 sqrt(2/pi)
   static constexpr float kK2Lo = 0x1.49b16ap-29f;
 
-  // 2u as hi + lo.
+  // 2u as hi + lo; *q = k2 x^2 (rounded).
   template <class D, class V>
-  HWY_INLINE void TwoU(D d, V x, V* hi, V* lo) const {
+  HWY_INLINE void TwoU(D d, V x, V* hi, V* lo, V* q) const {
     const V x2 = hn::Mul(x, x);
     const V x2l = ProductLow(d, x, x, x2);
     const V k2h = hn::Set(d, kK2Hi);
@@ -453,21 +467,24 @@ struct GeluTanhOp {
     *hi = hn::Mul(x, ih);
     const V l = hn::MulAdd(x, il, ProductLow(d, x, ih, *hi));
     *lo = hn::IfThenElseZero(hn::IsFinite(*hi), l);
+    *q = qh;
   }
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    V hi, lo;
-    TwoU(d, x, &hi, &lo);
+    V hi, lo, q;
+    TwoU(d, x, &hi, &lo, &q);
     return KeepNaN(x, XSigmoid(d, x, hi, lo));
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    V hi, lo;
-    TwoU(d, x, &hi, &lo);
-    const V x2 = hn::Mul(x, x);
-    const V dz = hn::MulAdd(hn::Set(d, 3.0f * kK2Hi), x2, hn::Set(d, kK1Hi));
-    const V v = hn::Mul(x, dz);
-    return KeepNaN(x, XSigmoidDerivative(d, hi, lo, v));
+    V hi, lo, q;
+    TwoU(d, x, &hi, &lo, &q);
+    // v = x (k1 + 3 k2 x^2) = 2u + 2 x q: both terms have the sign of x.
+    // 1 + v = (1 + hi) + (2 x q + lo), 1 + hi exact where it matters.
+    const V rest = hn::MulAdd(hn::Add(x, x), q, lo);
+    const V v = hn::Add(hi, rest);
+    const V opv = hn::Add(hn::Add(hn::Set(d, 1.0f), hi), rest);
+    return KeepNaN(x, XSigmoidDerivative(d, hi, lo, v, opv));
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
@@ -576,19 +593,27 @@ struct MishOp {
     const V e = ExpFromParts(p, s1, s2);
     // Beyond +-200 the x terms only meet e = 0.
     const V xc = hn::Min(hn::Max(x, hn::Set(d, -200.0f)), hn::Set(d, 200.0f));
-    // x <= 0.
-    const V n = hn::MulAdd(e, e, hn::Add(e, e));
-    const V dn = hn::Add(n, two);
-    const V b = hn::MulAdd(hn::Add(e, two), dn,
-                           hn::Mul(hn::Mul(four, xc), hn::Add(one, e)));
-    V neg = hn::Div(MulExpParts(b, p, s1, s2), hn::Mul(dn, dn));
+    // x <= 0: d = 2h, h = 1 + m, m = u + u^2/2; f' = u B / h^2 with
+    // B = (1 + u/2) h + x (1 + u); h^2 from OnePlusSquared (m <= 1.5 has
+    // the exponent of 1 at most, so Fast2Sum is exact).
+    const V m = hn::MulAdd(hn::Mul(e, hn::Set(d, 0.5f)), e, e);
+    const V h = hn::Add(one, m);
+    const V b = hn::MulAdd(hn::MulAdd(hn::Set(d, 0.5f), e, one), h,
+                           hn::MulAdd(xc, e, xc));
+    V neg = hn::Div(MulExpParts(b, p, s1, s2), OnePlusSquared(d, m));
     neg = hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kExpPartsMin)), neg);
     // x > 0.
     const V nn = hn::MulAdd(two, e, one);
     const V dd = hn::MulAdd(hn::Add(e, e), e, nn);
     const V t2 = hn::Mul(hn::Mul(hn::Mul(four, xc), hn::Mul(e, e)),
                          hn::Add(one, e));
-    const V pos = hn::Div(hn::MulAdd(nn, dd, t2), hn::Mul(dd, dd));
+    V pos = hn::Div(hn::MulAdd(nn, dd, t2), hn::Mul(dd, dd));
+    // x >= 1: 1 + w^2 (4x (1 + w) / D - 2) / D, the correction added last
+    // (f' sits just above 1 there).
+    const V c = hn::Sub(hn::Div(hn::Mul(hn::Mul(four, xc), hn::Add(one, e)),
+                                dd), two);
+    const V pos_far = hn::Add(one, hn::Div(hn::Mul(hn::Mul(e, e), c), dd));
+    pos = hn::IfThenElse(hn::Ge(x, one), pos_far, pos);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), pos, neg));
   }
   template <class D, class V>
