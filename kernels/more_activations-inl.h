@@ -80,7 +80,8 @@ HWY_INLINE V MulExpParts(V a, V q, V s1, V s2) {
 // [0, 1/3], with t carried as t + tl (the rounding of 2 + u and of the
 // division recovered exactly), then 2t + 2 (tl + t^3 Q(t^2)), Q the Taylor
 // series 1/3 + t^2/5 + ... + t^12/15 (truncation < 2^-29 relative): one
-// final rounding, <= 0.52 ULP. u < 2^-24: log1p(u) rounds to u.
+// final rounding (nearly correctly rounded; not measured on its own).
+// u < 2^-24: log1p(u) rounds to u.
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V Log1pUnit(DF df, V u) {
   const V two = hn::Set(df, 2.0f);
@@ -316,7 +317,7 @@ struct ExponentialOp {
 // --- Rational ----------------------------------------------------------------
 
 // x / (1 + |x|), +-1 at +-inf (<= 1.5 ULP). f' = r^2, r = 1 / (1 + |x|),
-// which keeps subnormal results for |x| > 2^63 (<= 2.5 ULP). From y:
+// which keeps subnormal results for |x| > 2^63 (measured 3 ULP). From y:
 // (1 - |y|)^2 (1 - |y| exact for |y| >= 1/2).
 struct SoftsignOp {
   template <class D, class V>
