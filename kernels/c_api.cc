@@ -49,7 +49,9 @@ bool TooLarge(size_t n) { return n > SIZE_MAX / sizeof(float); }
 
 bool IsElementwise(simdact_activation act) {
   return act == SIMDACT_RELU || act == SIMDACT_LEAKY_RELU ||
-         act == SIMDACT_ELU || act == SIMDACT_SIGMOID || act == SIMDACT_TANH;
+         act == SIMDACT_ELU || act == SIMDACT_SIGMOID || act == SIMDACT_TANH ||
+         (act >= SIMDACT_SILU && act <= SIMDACT_LINEAR &&
+          act != SIMDACT_GELU);  // GELU (erf): not implemented yet
 }
 
 bool IsKnown(simdact_activation act) {
@@ -67,6 +69,14 @@ bool DefinedFromOutput(simdact_activation act, const simdact_params& p) {
         if (!(p.prelu_alpha[c] >= 0.0f)) return false;
       }
       return true;
+    // Not monotonic, or f' has no closed form in y.
+    case SIMDACT_SILU:
+    case SIMDACT_GELU:
+    case SIMDACT_GELU_TANH:
+    case SIMDACT_MISH:
+    case SIMDACT_HARD_SWISH:
+    case SIMDACT_TANHSHRINK:
+      return false;
     default:
       return true;
   }
@@ -79,6 +89,34 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
   *rows = 0;
   if (act == SIMDACT_LEAKY_RELU || act == SIMDACT_ELU) {
     if (!isfinite(p.alpha)) return SIMDACT_ERROR_INVALID_PARAMETER;
+  }
+  switch (act) {
+    case SIMDACT_SILU:
+      if (!isfinite(p.beta)) return SIMDACT_ERROR_INVALID_PARAMETER;
+      break;
+    case SIMDACT_SOFTPLUS:
+      if (!(isfinite(p.beta) && p.beta > 0.0f) || isnan(p.threshold)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_CELU:
+      if (!(isfinite(p.alpha) && p.alpha > 0.0f)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_HARDTANH:
+      if (!(isfinite(p.alpha) && isfinite(p.beta) && p.alpha < p.beta)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_SOFTSHRINK:
+    case SIMDACT_HARDSHRINK:
+      if (!(isfinite(p.alpha) && p.alpha >= 0.0f)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    default:
+      break;
   }
   if (act == SIMDACT_SOFTMAX) {
     if (p.softmax_cols == 0) return n == 0 ? SIMDACT_OK : SIMDACT_ERROR_SHAPE;
@@ -144,7 +182,8 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
 
   const KernelSet& k = Kernels();
   if (IsElementwise(act)) {
-    k.elementwise(act, kind, params.alpha, in, dy, out, n);
+    const ElementwiseParams ep{params.alpha, params.beta, params.threshold};
+    k.elementwise(act, kind, ep, in, dy, out, n);
   } else if (act == SIMDACT_SOFTMAX) {
     k.softmax(kind, in, dy, out, rows, params.softmax_cols);
   } else {
@@ -194,8 +233,23 @@ const char* simdact_status_string(simdact_status status) {
 simdact_params simdact_default_params(simdact_activation act) {
   simdact_params p;
   memset(&p, 0, sizeof(p));
-  if (act == SIMDACT_LEAKY_RELU) p.alpha = 0.01f;
-  if (act == SIMDACT_ELU) p.alpha = 1.0f;
+  switch (act) {
+    case SIMDACT_LEAKY_RELU: p.alpha = 0.01f; break;
+    case SIMDACT_ELU:
+    case SIMDACT_CELU: p.alpha = 1.0f; break;
+    case SIMDACT_SILU: p.beta = 1.0f; break;
+    case SIMDACT_SOFTPLUS:
+      p.beta = 1.0f;
+      p.threshold = 20.0f;
+      break;
+    case SIMDACT_HARDTANH:
+      p.alpha = -1.0f;
+      p.beta = 1.0f;
+      break;
+    case SIMDACT_SOFTSHRINK:
+    case SIMDACT_HARDSHRINK: p.alpha = 0.5f; break;
+    default: break;
+  }
   return p;
 }
 
@@ -206,7 +260,24 @@ static const struct {
     {"relu", SIMDACT_RELU},       {"leaky_relu", SIMDACT_LEAKY_RELU},
     {"prelu", SIMDACT_PRELU},     {"elu", SIMDACT_ELU},
     {"sigmoid", SIMDACT_SIGMOID}, {"tanh", SIMDACT_TANH},
-    {"softmax", SIMDACT_SOFTMAX}, {"leakyrelu", SIMDACT_LEAKY_RELU},
+    {"softmax", SIMDACT_SOFTMAX},
+    // Issue 5; canonical names first (simdact_activation_name), then aliases.
+    {"silu", SIMDACT_SILU},
+    {"gelu_tanh", SIMDACT_GELU_TANH}, {"mish", SIMDACT_MISH},
+    {"softplus", SIMDACT_SOFTPLUS}, {"softsign", SIMDACT_SOFTSIGN},
+    {"selu", SIMDACT_SELU},       {"celu", SIMDACT_CELU},
+    {"hard_sigmoid", SIMDACT_HARD_SIGMOID},
+    {"hard_swish", SIMDACT_HARD_SWISH}, {"relu6", SIMDACT_RELU6},
+    {"hardtanh", SIMDACT_HARDTANH}, {"log_sigmoid", SIMDACT_LOG_SIGMOID},
+    {"tanhshrink", SIMDACT_TANHSHRINK}, {"softshrink", SIMDACT_SOFTSHRINK},
+    {"hardshrink", SIMDACT_HARDSHRINK},
+    {"exponential", SIMDACT_EXPONENTIAL}, {"linear", SIMDACT_LINEAR},
+    // Aliases (Keras / PyTorch spellings).
+    {"leakyrelu", SIMDACT_LEAKY_RELU}, {"swish", SIMDACT_SILU},
+    {"gelu_approximate_tanh", SIMDACT_GELU_TANH},
+    {"hardsigmoid", SIMDACT_HARD_SIGMOID}, {"hardswish", SIMDACT_HARD_SWISH},
+    {"hard_silu", SIMDACT_HARD_SWISH}, {"hard_tanh", SIMDACT_HARDTANH},
+    {"logsigmoid", SIMDACT_LOG_SIGMOID},
 };
 
 simdact_status simdact_activation_from_name(const char* name,

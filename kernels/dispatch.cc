@@ -6,6 +6,7 @@
 
 #include "hwy/highway.h"
 #include "kernels/elementwise-inl.h"
+#include "kernels/more_activations-inl.h"
 #include "kernels/rows-inl.h"
 
 #if HWY_ONCE
@@ -14,7 +15,7 @@
 namespace simdact {
 namespace internal {
 
-HWY_EXPORT(Elementwise);
+HWY_EXPORT(ElementwiseWithParams);
 HWY_EXPORT(SoftmaxRows);
 HWY_EXPORT(PRelu);
 
@@ -32,7 +33,7 @@ KernelSet KernelsForTarget(int64_t target_bit) {
   chosen.Update(target_bit);
   const size_t index = chosen.GetIndex();
 #endif
-  return KernelSet{HWY_DISPATCH_TABLE(Elementwise)[index],
+  return KernelSet{HWY_DISPATCH_TABLE(ElementwiseWithParams)[index],
                    HWY_DISPATCH_TABLE(SoftmaxRows)[index],
                    HWY_DISPATCH_TABLE(PRelu)[index]};
 }

@@ -25,6 +25,33 @@ enum ElementwiseOp : int {
   kElu = 4,
   kSigmoid = 5,
   kTanh = 6,
+  // Issue 5 (kernels/more_activations-inl.h).
+  kSilu = 8,
+  kGelu = 9,
+  kGeluTanh = 10,
+  kMish = 11,
+  kSoftplus = 12,
+  kSoftsign = 13,
+  kSelu = 14,
+  kCelu = 15,
+  kHardSigmoid = 16,
+  kHardSwish = 17,
+  kRelu6 = 18,
+  kHardtanh = 19,
+  kLogSigmoid = 20,
+  kTanhshrink = 21,
+  kSoftshrink = 22,
+  kHardshrink = 23,
+  kExponential = 24,
+  kLinear = 25,
+};
+
+// The scalar parameters of an element-wise activation (see simdact_params
+// for which activation reads which).
+struct ElementwiseParams {
+  float alpha;
+  float beta;
+  float threshold;
 };
 
 struct PReluArgs {
@@ -42,9 +69,8 @@ struct PReluArgs {
 };
 
 struct KernelSet {
-  // `alpha` is LeakyReLU's slope or ELU's alpha; ignored by the others.
-  void (*elementwise)(int op, int kind, float alpha, const float* in,
-                      const float* dy, float* out, size_t n);
+  void (*elementwise)(int op, int kind, const ElementwiseParams& params,
+                      const float* in, const float* dy, float* out, size_t n);
   // kind: kForward, kBackward or kBackwardFromOutput.
   void (*softmax)(int kind, const float* in, const float* dy, float* out,
                   size_t rows, size_t cols);

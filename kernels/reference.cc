@@ -15,32 +15,87 @@ namespace {
 struct ElementwiseMath {
   int op;
   double alpha;
+  double beta = 0.0;
+  double threshold = 0.0;
 
   double Forward(double x) const {
+    namespace r = reference;
     switch (op) {
-      case kRelu: return reference::Relu(x);
-      case kLeakyRelu: return reference::LeakyRelu(x, alpha);
-      case kElu: return reference::Elu(x, alpha);
-      case kSigmoid: return reference::Sigmoid(x);
-      default: return reference::Tanh(x);
+      case kRelu: return r::Relu(x);
+      case kLeakyRelu: return r::LeakyRelu(x, alpha);
+      case kElu: return r::Elu(x, alpha);
+      case kSigmoid: return r::Sigmoid(x);
+      case kSilu: return r::Silu(x, beta);
+      case kGelu: return r::Gelu(x);
+      case kGeluTanh: return r::GeluTanh(x);
+      case kMish: return r::Mish(x);
+      case kSoftplus: return r::Softplus(x, beta, threshold);
+      case kSoftsign: return r::Softsign(x);
+      case kSelu: return r::Selu(x);
+      case kCelu: return r::Celu(x, alpha);
+      case kHardSigmoid: return r::HardSigmoid(x);
+      case kHardSwish: return r::HardSwish(x);
+      case kRelu6: return r::Relu6(x);
+      case kHardtanh: return r::Hardtanh(x, alpha, beta);
+      case kLogSigmoid: return r::LogSigmoid(x);
+      case kTanhshrink: return r::Tanhshrink(x);
+      case kSoftshrink: return r::Softshrink(x, alpha);
+      case kHardshrink: return r::Hardshrink(x, alpha);
+      case kExponential: return r::Exponential(x);
+      case kLinear: return r::Linear(x);
+      default: return r::Tanh(x);
     }
   }
   double Derivative(double x) const {
+    namespace r = reference;
     switch (op) {
-      case kRelu: return reference::ReluDerivative(x);
-      case kLeakyRelu: return reference::LeakyReluDerivative(x, alpha);
-      case kElu: return reference::EluDerivative(x, alpha);
-      case kSigmoid: return reference::SigmoidDerivative(x);
-      default: return reference::TanhDerivative(x);
+      case kRelu: return r::ReluDerivative(x);
+      case kLeakyRelu: return r::LeakyReluDerivative(x, alpha);
+      case kElu: return r::EluDerivative(x, alpha);
+      case kSigmoid: return r::SigmoidDerivative(x);
+      case kSilu: return r::SiluDerivative(x, beta);
+      case kGelu: return r::GeluDerivative(x);
+      case kGeluTanh: return r::GeluTanhDerivative(x);
+      case kMish: return r::MishDerivative(x);
+      case kSoftplus: return r::SoftplusDerivative(x, beta, threshold);
+      case kSoftsign: return r::SoftsignDerivative(x);
+      case kSelu: return r::SeluDerivative(x);
+      case kCelu: return r::CeluDerivative(x, alpha);
+      case kHardSigmoid: return r::HardSigmoidDerivative(x);
+      case kHardSwish: return r::HardSwishDerivative(x);
+      case kRelu6: return r::Relu6Derivative(x);
+      case kHardtanh: return r::HardtanhDerivative(x, alpha, beta);
+      case kLogSigmoid: return r::LogSigmoidDerivative(x);
+      case kTanhshrink: return r::TanhshrinkDerivative(x);
+      case kSoftshrink:
+      case kHardshrink: return r::ShrinkDerivative(x, alpha);
+      case kExponential: return r::ExponentialDerivative(x);
+      case kLinear: return r::LinearDerivative(x);
+      default: return r::TanhDerivative(x);
     }
   }
+  // Only called where the C API allows it.
   double DerivativeFromOutput(double y) const {
+    namespace r = reference;
     switch (op) {
-      case kRelu: return reference::ReluDerivative(y);
-      case kLeakyRelu: return reference::LeakyReluDerivative(y, alpha);
-      case kElu: return reference::EluDerivativeFromOutput(y, alpha);
-      case kSigmoid: return reference::SigmoidDerivativeFromOutput(y);
-      default: return reference::TanhDerivativeFromOutput(y);
+      case kRelu: return r::ReluDerivative(y);
+      case kLeakyRelu: return r::LeakyReluDerivative(y, alpha);
+      case kElu: return r::EluDerivativeFromOutput(y, alpha);
+      case kSigmoid: return r::SigmoidDerivativeFromOutput(y);
+      case kSoftplus:
+        return r::SoftplusDerivativeFromOutput(y, beta, threshold);
+      case kSoftsign: return r::SoftsignDerivativeFromOutput(y);
+      case kSelu: return r::SeluDerivativeFromOutput(y);
+      case kCelu: return r::CeluDerivativeFromOutput(y, alpha);
+      case kHardSigmoid: return r::HardSigmoidDerivativeFromOutput(y);
+      case kRelu6: return r::Relu6Derivative(y);
+      case kHardtanh: return r::HardtanhDerivative(y, alpha, beta);
+      case kLogSigmoid: return r::LogSigmoidDerivativeFromOutput(y);
+      case kSoftshrink:
+      case kHardshrink: return r::ShrinkDerivativeFromOutput(y);
+      case kExponential: return y;
+      case kLinear: return r::LinearDerivative(y);
+      default: return r::TanhDerivativeFromOutput(y);
     }
   }
   double Apply(int kind, double in, double dy) const {
@@ -53,9 +108,9 @@ struct ElementwiseMath {
   }
 };
 
-void Elementwise(int op, int kind, float alpha, const float* in,
-                 const float* dy, float* out, size_t n) {
-  const ElementwiseMath math{op, alpha};
+void Elementwise(int op, int kind, const ElementwiseParams& p,
+                 const float* in, const float* dy, float* out, size_t n) {
+  const ElementwiseMath math{op, p.alpha, p.beta, p.threshold};
   for (size_t i = 0; i < n; ++i) {
     const double g = dy != nullptr ? dy[i] : 0.0;
     out[i] = static_cast<float>(math.Apply(kind, in[i], g));

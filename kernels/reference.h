@@ -54,6 +54,248 @@ inline double TanhDerivativeFromOutput(double y) {
   return (1.0 - y) * (1.0 + y);
 }
 
+// --- Issue 5 activations. Infinite inputs are handled explicitly where the
+// formula would give inf * 0; parameters as in simdact_params. ---
+
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSqrt2OverPi = 0.79788456080286535587989211986876;
+constexpr double kGeluTanhK = 0.044715;
+
+// x * sigmoid(beta x); beta * x is exact in double.
+inline double Silu(double x, double beta) {
+  if (isinf(x)) {
+    if (beta == 0) return 0.5 * x;
+    return beta * x > 0 ? x : (x > 0 ? 0.0 : -0.0);
+  }
+  return x * Sigmoid(beta * x);
+}
+// s (1 + beta x (1 - s)), s = sigmoid(beta x), 1 - s = sigmoid(-beta x).
+inline double SiluDerivative(double x, double beta) {
+  const double z = beta * x;
+  if (isinf(z)) return z > 0 ? 1.0 : 0.0;
+  const double s = Sigmoid(z);
+  return s * (1.0 + z * Sigmoid(-z));
+}
+// The sum of the magnitudes of the two terms of the derivative.
+inline double SiluDerivativeScale(double x, double beta) {
+  const double z = beta * x;
+  if (isinf(z) || isnan(z)) return 1.0;
+  const double s = Sigmoid(z);
+  return s + fabs(s * z * Sigmoid(-z));
+}
+
+// x Phi(x) = x erfc(-x / sqrt 2) / 2.
+inline double Gelu(double x) {
+  if (isinf(x)) return x > 0 ? x : -0.0;
+  return 0.5 * x * erfc(-x * M_SQRT1_2);
+}
+// Phi(x) + x phi(x).
+inline double GeluDerivative(double x) {
+  if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return 0.5 * erfc(-x * M_SQRT1_2) + x * exp(-0.5 * x * x) * 0.5 * M_2_SQRTPI * M_SQRT1_2;
+}
+inline double GeluDerivativeScale(double x) {
+  if (isinf(x) || isnan(x)) return 1.0;
+  return 0.5 * erfc(-x * M_SQRT1_2) +
+         fabs(x * exp(-0.5 * x * x) * 0.5 * M_2_SQRTPI * M_SQRT1_2);
+}
+
+// x (1 + tanh z) / 2 = x sigmoid(2z), z = sqrt(2/pi) (x + 0.044715 x^3).
+inline double GeluTanh(double x) {
+  if (isinf(x)) return x > 0 ? x : -0.0;
+  const double z2 = 2.0 * kSqrt2OverPi * (x + kGeluTanhK * x * x * x);
+  return x * Sigmoid(z2);
+}
+// s (1 + 2 c x (1 - s) (1 + 3 k x^2)), s = sigmoid(2z).
+inline double GeluTanhDerivative(double x) {
+  if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+  const double z2 = 2.0 * kSqrt2OverPi * (x + kGeluTanhK * x * x * x);
+  const double s = Sigmoid(z2);
+  const double t = 2.0 * kSqrt2OverPi * x * Sigmoid(-z2) *
+                   (1.0 + 3.0 * kGeluTanhK * x * x);
+  return s * (1.0 + t);
+}
+inline double GeluTanhDerivativeScale(double x) {
+  if (isinf(x) || isnan(x)) return 1.0;
+  const double z2 = 2.0 * kSqrt2OverPi * (x + kGeluTanhK * x * x * x);
+  const double s = Sigmoid(z2);
+  const double t = 2.0 * kSqrt2OverPi * x * Sigmoid(-z2) *
+                   (1.0 + 3.0 * kGeluTanhK * x * x);
+  return s + fabs(s * t);
+}
+
+// log(1 + e^x), without overflow or cancellation.
+inline double Softplus1(double x) {
+  return (x > 0 ? x : 0.0) + log1p(exp(-fabs(x)));
+}
+// x * tanh(softplus(x)). With u = e^x: tanh(softplus) = u(u+2)/(u(u+2)+2);
+// with w = e^-x: (1 + 2w) / (1 + 2w + 2w^2).
+inline double Mish(double x) {
+  if (isinf(x)) return x > 0 ? x : -0.0;
+  if (x <= 0) {
+    const double u = exp(x), n = u * (u + 2.0);
+    return x * n / (n + 2.0);
+  }
+  const double w = exp(-x);
+  return x * (1.0 + 2.0 * w) / (1.0 + 2.0 * w + 2.0 * w * w);
+}
+// tanh(sp) + x sech^2(sp) sigmoid(x); returns the two terms.
+inline void MishDerivativeTerms(double x, double* t1, double* t2) {
+  if (x <= 0) {
+    const double u = exp(x), n = u * (u + 2.0), d = n + 2.0;
+    *t1 = n / d;
+    *t2 = 4.0 * x * u * (1.0 + u) / (d * d);
+  } else {
+    const double w = exp(-x), den = 1.0 + 2.0 * w + 2.0 * w * w;
+    *t1 = (1.0 + 2.0 * w) / den;
+    *t2 = 4.0 * x * w * w * (1.0 + w) / (den * den);
+  }
+}
+inline double MishDerivative(double x) {
+  if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+  double t1, t2;
+  MishDerivativeTerms(x, &t1, &t2);
+  return t1 + t2;
+}
+inline double MishDerivativeScale(double x) {
+  if (isinf(x) || isnan(x)) return 1.0;
+  double t1, t2;
+  MishDerivativeTerms(x, &t1, &t2);
+  return fabs(t1) + fabs(t2);
+}
+
+// PyTorch: beta x > threshold ? x : log(1 + e^(beta x)) / beta.
+inline double Softplus(double x, double beta, double threshold) {
+  const double z = beta * x;
+  return z > threshold ? x : Softplus1(z) / beta;
+}
+inline double SoftplusDerivative(double x, double beta, double threshold) {
+  const double z = beta * x;
+  return z > threshold ? 1.0 : Sigmoid(z);
+}
+// sigmoid(beta x) = 1 - e^(-beta y).
+inline double SoftplusDerivativeFromOutput(double y, double beta,
+                                           double threshold) {
+  const double z = beta * y;
+  return z > threshold ? 1.0 : -expm1(-z);
+}
+
+inline double Softsign(double x) {
+  if (isinf(x)) return x > 0 ? 1.0 : -1.0;
+  return x / (1.0 + fabs(x));
+}
+inline double SoftsignDerivative(double x) {
+  const double r = 1.0 / (1.0 + fabs(x));
+  return r * r;
+}
+inline double SoftsignDerivativeFromOutput(double y) {
+  return (1.0 - fabs(y)) * (1.0 - fabs(y));
+}
+
+inline double Selu(double x) {
+  return x > 0 ? kSeluScale * x : kSeluScale * kSeluAlpha * expm1(x);
+}
+inline double SeluDerivative(double x) {
+  return x > 0 ? kSeluScale : kSeluScale * kSeluAlpha * exp(x);
+}
+inline double SeluDerivativeFromOutput(double y) {
+  return y > 0 ? kSeluScale : y + kSeluScale * kSeluAlpha;
+}
+
+// max(0, x) + min(0, alpha expm1(x / alpha)), alpha > 0.
+inline double Celu(double x, double alpha) {
+  return x > 0 ? x : alpha * expm1(x / alpha);
+}
+inline double CeluDerivative(double x, double alpha) {
+  return x > 0 ? 1.0 : exp(x / alpha);
+}
+inline double CeluDerivativeFromOutput(double y, double alpha) {
+  return y > 0 ? 1.0 : y / alpha + 1.0;
+}
+
+inline double HardSigmoid(double x) {
+  return x <= -3 ? 0.0 : (x >= 3 ? 1.0 : x / 6.0 + 0.5);
+}
+inline double HardSigmoidDerivative(double x) {
+  return isnan(x) ? x : ((x > -3 && x < 3) ? 1.0 / 6.0 : 0.0);
+}
+inline double HardSigmoidDerivativeFromOutput(double y) {
+  return isnan(y) ? y : ((y > 0 && y < 1) ? 1.0 / 6.0 : 0.0);
+}
+
+inline double HardSwish(double x) {
+  return x <= -3 ? 0.0 : (x >= 3 ? x : x * (x + 3.0) / 6.0);
+}
+// PyTorch: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above.
+inline double HardSwishDerivative(double x) {
+  if (isnan(x)) return x;
+  return x < -3 ? 0.0 : (x <= 3 ? x / 3.0 + 0.5 : 1.0);
+}
+
+inline double Hardtanh(double x, double lo, double hi) {
+  return isnan(x) ? x : (x <= lo ? lo : (x >= hi ? hi : x));
+}
+inline double HardtanhDerivative(double x, double lo, double hi) {
+  return isnan(x) ? x : ((x > lo && x < hi) ? 1.0 : 0.0);
+}
+inline double Relu6(double x) { return Hardtanh(x, 0.0, 6.0); }
+inline double Relu6Derivative(double x) {
+  return HardtanhDerivative(x, 0.0, 6.0);
+}
+
+// log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|).
+inline double LogSigmoid(double x) {
+  return (x < 0 ? x : 0.0) - log1p(exp(-fabs(x)));
+}
+inline double LogSigmoidDerivative(double x) { return Sigmoid(-x); }
+inline double LogSigmoidDerivativeFromOutput(double y) { return -expm1(y); }
+
+// x - tanh x; below 0.1 by its Taylor series (x - tanh x cancels).
+inline double Tanhshrink(double x) {
+  if (fabs(x) < 0.1) {
+    const double x2 = x * x;
+    double p = 929569.0 / 638512875.0;
+    p = p * x2 - 21844.0 / 6081075.0;
+    p = p * x2 + 1382.0 / 155925.0;
+    p = p * x2 - 62.0 / 2835.0;
+    p = p * x2 + 17.0 / 315.0;
+    p = p * x2 - 2.0 / 15.0;
+    p = p * x2 + 1.0 / 3.0;
+    return x * x2 * p;
+  }
+  if (isinf(x)) return x;
+  return x - tanh(x);
+}
+inline double TanhshrinkDerivative(double x) { return tanh(x) * tanh(x); }
+
+inline double Softshrink(double x, double lambda) {
+  if (isnan(x)) return x;
+  return x > lambda ? x - lambda : (x < -lambda ? x + lambda : 0.0);
+}
+inline double Hardshrink(double x, double lambda) {
+  return (x >= -lambda && x <= lambda) ? 0.0 : x;
+}
+// Both: 0 on [-lambda, lambda], 1 outside (PyTorch).
+inline double ShrinkDerivative(double x, double lambda) {
+  if (isnan(x)) return x;
+  return (x >= -lambda && x <= lambda) ? 0.0 : 1.0;
+}
+// y != 0 exactly where |x| > lambda (lambda >= 0).
+inline double ShrinkDerivativeFromOutput(double y) {
+  return isnan(y) ? y : (y != 0 ? 1.0 : 0.0);
+}
+
+inline double Exponential(double x) { return exp(x); }
+// e^x as a float: inf beyond FLT_MAX (x > 88.72), as in the kernels, whose
+// backward is dy * f' with f' in float.
+inline double ExponentialDerivative(double x) {
+  const double e = exp(x);
+  return e > 0x1.fffffeffffffffp+127 ? INFINITY : e;
+}
+inline double Linear(double x) { return x; }
+inline double LinearDerivative(double x) { return isnan(x) ? x : 1.0; }
+
 // Softmax of one row, in double: y_i = exp(x_i - max) / sum_j exp(x_j - max).
 // Any NaN in the row makes every output NaN, as in the kernels.
 inline std::vector<double> SoftmaxRow(const float* x, size_t n) {

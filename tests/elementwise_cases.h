@@ -6,10 +6,12 @@
 #include <math.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/reference.h"
 #include "simdact/simdact.h"
+#include "tests/test_util.h"
 
 namespace simdact {
 namespace test {
@@ -29,31 +31,72 @@ struct ElementwiseCase {
   simdact_activation act;
   float alpha;
   Kind kind;
-  // f(x) or f'(x) (forward kinds), f'(.) for the backward kinds, in double.
-  double (*math)(double in, double alpha);
+  // f(x) or f'(x) (forward kinds), f'(.) for the backward kinds, in double,
+  // given the case's alpha and beta.
+  double (*math)(double in, double alpha, double beta);
   // Bound in ULPs of the result. Backward kinds also allow an absolute
   // |dy| * 2^-148 where f' itself is subnormal and cannot be more precise.
   int max_ulp;
+  // simdact_params::beta (SiLU, Softplus, HardTanh's max_val).
+  float beta = 0.0f;
+  // Where set: the error is measured in ULPs of scale(in) (times |dy| for
+  // backward kinds) instead of ULPs of the result; for derivatives that
+  // cross zero, whose value there is the difference of two larger terms.
+  double (*scale)(double in, double alpha, double beta) = nullptr;
 
   std::string Name() const {
     std::string name = simdact_activation_name(act);
-    if (act == SIMDACT_LEAKY_RELU || act == SIMDACT_ELU) {
-      name.append("(").append(std::to_string(alpha).substr(0, 4)).append(")");
+    auto num = [](float v) { return std::to_string(v).substr(0, v < 0 ? 5 : 4); };
+    switch (act) {
+      case SIMDACT_LEAKY_RELU:
+      case SIMDACT_ELU:
+      case SIMDACT_CELU:
+      case SIMDACT_SOFTSHRINK:
+      case SIMDACT_HARDSHRINK:
+        name.append("(").append(num(alpha)).append(")");
+        break;
+      case SIMDACT_SILU:
+      case SIMDACT_SOFTPLUS:
+        name.append("(").append(num(beta)).append(")");
+        break;
+      case SIMDACT_HARDTANH:
+        name.append("(").append(num(alpha)).append(",").append(num(beta));
+        name.append(")");
+        break;
+      default:
+        break;
     }
     return name.append(".").append(KindName(kind));
   }
+  double Math(double in) const { return math(in, alpha, beta); }
   bool Backward() const {
     return kind == Kind::kBackward || kind == Kind::kBackwardFromOutput;
   }
   // The reference result for input `in` (x, or y for from-output) and dy.
   double Reference(double in, double dy) const {
-    const double v = math(in, alpha);
+    const double v = Math(in);
     return Backward() ? dy * v : v;
+  }
+  // The distance of `out` from `want` in the case's unit (ULPs of the
+  // result, or of the scale); 0 when both are NaN, inf when only one is.
+  double Distance(float out, double want, float in, float dy) const {
+    if (scale == nullptr) {
+      const uint64_t ulps = UlpDistance(out, static_cast<float>(want));
+      return ulps == UINT64_MAX ? INFINITY : static_cast<double>(ulps);
+    }
+    if (isnan(out) || isnan(want)) return isnan(out) && isnan(want) ? 0 : INFINITY;
+    if (isinf(out) || isinf(want)) {
+      return out == static_cast<float>(want) ? 0 : INFINITY;
+    }
+    double s = scale(in, alpha, beta);
+    if (Backward()) s *= fabs(dy);
+    return fabs(out - want) / UlpOf(s);
   }
   simdact_status Run(const float* in, const float* dy, float* out,
                      size_t n) const {
     simdact_params p = simdact_default_params(act);
     p.alpha = alpha;
+    p.beta = beta;
     switch (kind) {
       case Kind::kForward: return simdact_forward(act, &p, in, out, n);
       case Kind::kDerivative: return simdact_derivative(act, &p, in, out, n);
@@ -65,13 +108,164 @@ struct ElementwiseCase {
 
 namespace ref = ::simdact::reference;
 
+using Math3 = double (*)(double, double, double);
+
+// The activations of issue 5. Bounds in ULPs of the result unless a scale is
+// given (see ElementwiseCase::scale). A null from-output function means the
+// kind is undefined for that activation (SIMDACT_ERROR_UNDEFINED).
+inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
+  using K = Kind;
+  struct Bounds {
+    int fwd, deriv, backward, from_y;
+  };
+  auto add = [&](simdact_activation act, float alpha, float beta, Math3 fwd,
+                 Math3 deriv, Math3 deriv_y, Bounds b,
+                 Math3 deriv_scale = nullptr) {
+    cases.push_back({act, alpha, K::kForward, fwd, b.fwd, beta, nullptr});
+    cases.push_back(
+        {act, alpha, K::kDerivative, deriv, b.deriv, beta, deriv_scale});
+    cases.push_back(
+        {act, alpha, K::kBackward, deriv, b.backward, beta, deriv_scale});
+    if (deriv_y != nullptr) {
+      cases.push_back(
+          {act, alpha, K::kBackwardFromOutput, deriv_y, b.from_y, beta});
+    }
+  };
+  // Piecewise linear: exact.
+  add(SIMDACT_RELU6, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Relu6(x); },
+      [](double x, double, double) { return ref::Relu6Derivative(x); },
+      [](double y, double, double) { return ref::Relu6Derivative(y); },
+      {0, 0, 0, 0});
+  for (auto [lo, hi] : {std::pair{-1.0f, 1.0f}, std::pair{-0.5f, 2.5f}}) {
+    add(SIMDACT_HARDTANH, lo, hi,
+        [](double x, double a, double b) { return ref::Hardtanh(x, a, b); },
+        [](double x, double a, double b) {
+          return ref::HardtanhDerivative(x, a, b);
+        },
+        [](double y, double a, double b) {
+          return ref::HardtanhDerivative(y, a, b);
+        },
+        {0, 0, 0, 0});
+  }
+  add(SIMDACT_HARD_SIGMOID, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::HardSigmoid(x); },
+      [](double x, double, double) { return ref::HardSigmoidDerivative(x); },
+      [](double y, double, double) {
+        return ref::HardSigmoidDerivativeFromOutput(y);
+      },
+      {1, 0, 1, 1});
+  add(SIMDACT_HARD_SWISH, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::HardSwish(x); },
+      [](double x, double, double) { return ref::HardSwishDerivative(x); },
+      nullptr, {2, 1, 2, 0});
+  for (float lambda : {0.5f, 1.3f}) {
+    add(SIMDACT_SOFTSHRINK, lambda, 0.0f,
+        [](double x, double a, double) { return ref::Softshrink(x, a); },
+        [](double x, double a, double) { return ref::ShrinkDerivative(x, a); },
+        [](double y, double, double) {
+          return ref::ShrinkDerivativeFromOutput(y);
+        },
+        {0, 0, 0, 0});
+    add(SIMDACT_HARDSHRINK, lambda, 0.0f,
+        [](double x, double a, double) { return ref::Hardshrink(x, a); },
+        [](double x, double a, double) { return ref::ShrinkDerivative(x, a); },
+        [](double y, double, double) {
+          return ref::ShrinkDerivativeFromOutput(y);
+        },
+        {0, 0, 0, 0});
+  }
+  add(SIMDACT_LINEAR, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Linear(x); },
+      [](double x, double, double) { return ref::LinearDerivative(x); },
+      [](double y, double, double) { return ref::LinearDerivative(y); },
+      {0, 0, 0, 0});
+  add(SIMDACT_EXPONENTIAL, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Exponential(x); },
+      [](double x, double, double) { return ref::ExponentialDerivative(x); },
+      [](double y, double, double) { return y; }, {1, 1, 2, 0});
+  add(SIMDACT_SOFTSIGN, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Softsign(x); },
+      [](double x, double, double) { return ref::SoftsignDerivative(x); },
+      [](double y, double, double) {
+        return ref::SoftsignDerivativeFromOutput(y);
+      },
+      {2, 3, 4, 2});
+  add(SIMDACT_SELU, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Selu(x); },
+      [](double x, double, double) { return ref::SeluDerivative(x); },
+      [](double y, double, double) {
+        return ref::SeluDerivativeFromOutput(y);
+      },
+      // From y: y + scale alpha, the constant in two floats (two roundings).
+      {2, 2, 3, 2});
+  for (float alpha : {1.0f, 0.7f}) {
+    add(SIMDACT_CELU, alpha, 0.0f,
+        [](double x, double a, double) { return ref::Celu(x, a); },
+        [](double x, double a, double) { return ref::CeluDerivative(x, a); },
+        [](double y, double a, double) {
+          return ref::CeluDerivativeFromOutput(y, a);
+        },
+        // From y: (y + alpha) / alpha, exact sum and one division when alpha
+        // is 1; else one more rounding.
+        {2, 2, 3, alpha == 1.0f ? 1 : 2});
+  }
+  for (float beta : {1.0f, 1.7f}) {
+    add(SIMDACT_SILU, 0.0f, beta,
+        [](double x, double, double b) { return ref::Silu(x, b); },
+        [](double x, double, double b) { return ref::SiluDerivative(x, b); },
+        nullptr, {2, 4, 4, 0},
+        [](double x, double, double b) {
+          return ref::SiluDerivativeScale(x, b);
+        });
+  }
+  for (float beta : {1.0f, 0.75f}) {
+    // threshold: the default 20.
+    add(SIMDACT_SOFTPLUS, 0.0f, beta,
+        [](double x, double, double b) { return ref::Softplus(x, b, 20.0); },
+        [](double x, double, double b) {
+          return ref::SoftplusDerivative(x, b, 20.0);
+        },
+        [](double y, double, double b) {
+          return ref::SoftplusDerivativeFromOutput(y, b, 20.0);
+        },
+        {2, 3, 4, 2});
+  }
+  add(SIMDACT_LOG_SIGMOID, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::LogSigmoid(x); },
+      [](double x, double, double) { return ref::LogSigmoidDerivative(x); },
+      [](double y, double, double) {
+        return ref::LogSigmoidDerivativeFromOutput(y);
+      },
+      {2, 3, 4, 2});
+  add(SIMDACT_MISH, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Mish(x); },
+      [](double x, double, double) { return ref::MishDerivative(x); },
+      // Forward 3: x u (u + 2) / (u (u + 2) + 2) takes five roundings.
+      nullptr, {3, 4, 5, 0},
+      [](double x, double, double) { return ref::MishDerivativeScale(x); });
+  add(SIMDACT_GELU_TANH, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::GeluTanh(x); },
+      [](double x, double, double) { return ref::GeluTanhDerivative(x); },
+      // Derivative: 5 in ULPs of the scale; measured 3.2 with FMA, up to
+      // 4.2 without (sse4, ssse3, scalar) in the negative tail.
+      nullptr, {2, 5, 5, 0},
+      [](double x, double, double) {
+        return ref::GeluTanhDerivativeScale(x);
+      });
+  add(SIMDACT_TANHSHRINK, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Tanhshrink(x); },
+      [](double x, double, double) { return ref::TanhshrinkDerivative(x); },
+      nullptr, {3, 3, 4, 0});
+}
+
 inline std::vector<ElementwiseCase> AllElementwiseCases() {
   using K = Kind;
   std::vector<ElementwiseCase> cases;
   auto add_four = [&](simdact_activation act, float alpha,
-                      double (*fwd)(double, double),
-                      double (*deriv)(double, double),
-                      double (*deriv_y)(double, double), int fwd_ulp,
+                      double (*fwd)(double, double, double),
+                      double (*deriv)(double, double, double),
+                      double (*deriv_y)(double, double, double), int fwd_ulp,
                       int deriv_ulp, int backward_ulp, int from_y_ulp) {
     cases.push_back({act, alpha, K::kForward, fwd, fwd_ulp});
     cases.push_back({act, alpha, K::kDerivative, deriv, deriv_ulp});
@@ -79,41 +273,43 @@ inline std::vector<ElementwiseCase> AllElementwiseCases() {
     cases.push_back({act, alpha, K::kBackwardFromOutput, deriv_y, from_y_ulp});
   };
   add_four(
-      SIMDACT_RELU, 0.0f, [](double x, double) { return ref::Relu(x); },
-      [](double x, double) { return ref::ReluDerivative(x); },
-      [](double y, double) { return ref::ReluDerivative(y); }, 0, 0, 0, 0);
+      SIMDACT_RELU, 0.0f, [](double x, double, double) { return ref::Relu(x); },
+      [](double x, double, double) { return ref::ReluDerivative(x); },
+      [](double y, double, double) { return ref::ReluDerivative(y); }, 0, 0, 0, 0);
   for (float alpha : {0.01f, 0.3f}) {
     add_four(
         SIMDACT_LEAKY_RELU, alpha,
-        [](double x, double a) { return ref::LeakyRelu(x, a); },
-        [](double x, double a) { return ref::LeakyReluDerivative(x, a); },
-        [](double y, double a) { return ref::LeakyReluDerivative(y, a); }, 0,
+        [](double x, double a, double) { return ref::LeakyRelu(x, a); },
+        [](double x, double a, double) { return ref::LeakyReluDerivative(x, a); },
+        [](double y, double a, double) { return ref::LeakyReluDerivative(y, a); }, 0,
         0, 0, 0);
   }
   for (float alpha : {1.0f, 0.5f}) {
     add_four(
-        SIMDACT_ELU, alpha, [](double x, double a) { return ref::Elu(x, a); },
-        [](double x, double a) { return ref::EluDerivative(x, a); },
-        [](double y, double a) { return ref::EluDerivativeFromOutput(y, a); },
+        SIMDACT_ELU, alpha, [](double x, double a, double) { return ref::Elu(x, a); },
+        [](double x, double a, double) { return ref::EluDerivative(x, a); },
+        [](double y, double a, double) { return ref::EluDerivativeFromOutput(y, a); },
         2, 2, 3, 1);
   }
   add_four(
-      SIMDACT_SIGMOID, 0.0f, [](double x, double) { return ref::Sigmoid(x); },
-      [](double x, double) { return ref::SigmoidDerivative(x); },
-      [](double y, double) { return ref::SigmoidDerivativeFromOutput(y); }, 2,
+      SIMDACT_SIGMOID, 0.0f, [](double x, double, double) { return ref::Sigmoid(x); },
+      [](double x, double, double) { return ref::SigmoidDerivative(x); },
+      [](double y, double, double) { return ref::SigmoidDerivativeFromOutput(y); }, 2,
       3, 4, 2);
   add_four(
-      SIMDACT_TANH, 0.0f, [](double x, double) { return ref::Tanh(x); },
-      [](double x, double) { return ref::TanhDerivative(x); },
-      [](double y, double) { return ref::TanhDerivativeFromOutput(y); }, 2, 3,
+      SIMDACT_TANH, 0.0f, [](double x, double, double) { return ref::Tanh(x); },
+      [](double x, double, double) { return ref::TanhDerivative(x); },
+      [](double y, double, double) { return ref::TanhDerivativeFromOutput(y); }, 2, 3,
       4, 2);
+  AddMoreCases(cases);
   return cases;
 }
 
 // The forward case of the same activation (to make valid outputs y).
 inline ElementwiseCase ForwardOf(const ElementwiseCase& c) {
   for (const ElementwiseCase& f : AllElementwiseCases()) {
-    if (f.act == c.act && f.alpha == c.alpha && f.kind == Kind::kForward) {
+    if (f.act == c.act && f.alpha == c.alpha && f.beta == c.beta &&
+        f.kind == Kind::kForward) {
       return f;
     }
   }

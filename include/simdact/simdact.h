@@ -47,13 +47,38 @@ typedef enum simdact_activation {
   SIMDACT_ELU = 4,
   SIMDACT_SIGMOID = 5,
   SIMDACT_TANH = 6,
-  SIMDACT_SOFTMAX = 7
+  SIMDACT_SOFTMAX = 7,
+  /* Added in issue 5. Parameters are named as in simdact_params. */
+  SIMDACT_SILU = 8,          /* x * sigmoid(beta x); "swish" */
+  SIMDACT_GELU = 9,          /* x * Phi(x), exact (erf): reserved, not
+                                implemented yet (every call returns
+                                SIMDACT_ERROR_UNKNOWN_ACTIVATION) */
+  SIMDACT_GELU_TANH = 10,    /* gelu(approximate='tanh') */
+  SIMDACT_MISH = 11,         /* x * tanh(softplus(x)) */
+  SIMDACT_SOFTPLUS = 12,     /* log(1 + e^(beta x)) / beta */
+  SIMDACT_SOFTSIGN = 13,     /* x / (1 + |x|) */
+  SIMDACT_SELU = 14,         /* scale * elu(x, alpha), fixed constants */
+  SIMDACT_CELU = 15,         /* max(0,x) + min(0, alpha expm1(x/alpha)) */
+  SIMDACT_HARD_SIGMOID = 16, /* relu6(x + 3) / 6 */
+  SIMDACT_HARD_SWISH = 17,   /* x relu6(x + 3) / 6 */
+  SIMDACT_RELU6 = 18,        /* min(max(x, 0), 6) */
+  SIMDACT_HARDTANH = 19,     /* min(max(x, alpha), beta) */
+  SIMDACT_LOG_SIGMOID = 20,  /* log(sigmoid(x)) = -softplus(-x) */
+  SIMDACT_TANHSHRINK = 21,   /* x - tanh x */
+  SIMDACT_SOFTSHRINK = 22,   /* x -+ alpha where |x| > alpha, else 0 */
+  SIMDACT_HARDSHRINK = 23,   /* x where |x| > alpha, else 0 */
+  SIMDACT_EXPONENTIAL = 24,  /* e^x */
+  SIMDACT_LINEAR = 25        /* x */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */
 typedef struct simdact_params {
   /* LeakyReLU: negative slope (default 0.01 as PyTorch; Keras' LeakyReLU
-   * layer defaults to 0.3). ELU: alpha (default 1). Must be finite. */
+   * layer defaults to 0.3). ELU: alpha (default 1). Must be finite.
+   * CELU: alpha (default 1), finite and > 0 (PyTorch also takes alpha < 0;
+   * simdact does not). HardTanh: min_val (default -1).
+   * SoftShrink, HardShrink: lambda (default 0.5), finite and >= 0.
+   * Ignored by the others (SELU's alpha and scale are fixed constants). */
   float alpha;
   /* PReLU: one slope per channel, over a tensor of shape
    * [n / (channels * inner), channels, inner]; NCHW has inner = H*W,
@@ -63,15 +88,34 @@ typedef struct simdact_params {
   size_t inner;
   /* Softmax: length of a row (the last axis); n = rows * softmax_cols. */
   size_t softmax_cols;
+  /* SiLU / swish: beta in x * sigmoid(beta x) (default 1, finite; PyTorch's
+   * SiLU has no beta, tf.nn.silu / Keras swish use 1).
+   * Softplus: beta (default 1, finite and > 0).
+   * HardTanh: max_val (default 1, finite and > alpha = min_val). */
+  float beta;
+  /* Softplus: where beta x > threshold the result is x (default 20, as
+   * PyTorch; not NaN). Ignored by the others. */
+  float threshold;
 } simdact_params;
 
-/* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU; PReLU and
- * Softmax shapes are 0 and must be set. Unknown activation: all zero. */
+/* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU and CELU,
+ * 0.5 for SoftShrink and HardShrink; HardTanh alpha = -1, beta = 1; SiLU
+ * beta = 1; Softplus beta = 1, threshold = 20. PReLU and Softmax shapes are
+ * 0 and must be set. Unknown activation: all zero. */
 SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
 
 /* Keras / PyTorch names: "relu", "leaky_relu", "prelu", "elu", "sigmoid",
- * "tanh", "softmax" (case-insensitive; "leakyrelu" is accepted too).
- * Writes the activation to *act. */
+ * "tanh", "softmax", "silu", "gelu_tanh", "mish", "softplus",
+ * "softsign", "selu", "celu", "hard_sigmoid", "hard_swish", "relu6",
+ * "hardtanh", "log_sigmoid", "tanhshrink", "softshrink", "hardshrink",
+ * "exponential", "linear" (the canonical names), and the aliases
+ * "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
+ * "hard_tanh", "logsigmoid", "gelu_approximate_tanh" (case-insensitive).
+ * Writes the activation to *act.
+ * ("gelu", the exact erf form, is not implemented yet.)
+ * Where Keras differs from PyTorch: "gelu_tanh" is PyTorch's
+ * gelu(approximate='tanh') and Keras' gelu(approximate=True); Keras 3
+ * "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used 0.2 x + 0.5). */
 SIMDACT_API simdact_status simdact_activation_from_name(
     const char* name, simdact_activation* act);
 /* The canonical name, or NULL for an unknown value. */
@@ -84,7 +128,10 @@ SIMDACT_API simdact_status simdact_forward(simdact_activation act,
                                            size_t n);
 
 /* d = f'(x), element-wise. Conventions as PyTorch: relu'(0) = 0,
- * leaky_relu'(0) = prelu'(0) = alpha, elu'(0) = alpha.
+ * leaky_relu'(0) = prelu'(0) = alpha, elu'(0) = alpha, selu'(0) =
+ * scale * alpha, celu'(0) = 1; relu6, hardtanh, hard_sigmoid: 0 at both
+ * kinks; hard_swish'(-3) = -0.5, hard_swish'(3) = 1.5; softshrink and
+ * hardshrink: 0 at +-lambda; softplus: 1 where beta x > threshold.
  * Softmax has no element-wise derivative: SIMDACT_ERROR_UNDEFINED; use
  * simdact_softmax_jacobian. */
 SIMDACT_API simdact_status simdact_derivative(simdact_activation act,
@@ -102,7 +149,12 @@ SIMDACT_API simdact_status simdact_backward(simdact_activation act,
 
 /* dx = dy * f'(x) written in the output y = f(x). Defined for ReLU,
  * LeakyReLU and PReLU with alpha >= 0, ELU with alpha >= 0, Sigmoid
- * (y(1-y)), Tanh (1-y^2) and Softmax; otherwise SIMDACT_ERROR_UNDEFINED. */
+ * (y(1-y)), Tanh (1-y^2), Softmax, Softplus (1 - e^(-beta y)), SoftSign
+ * ((1-|y|)^2), SELU, CELU (y/alpha + 1 for y <= 0), HardSigmoid, ReLU6,
+ * HardTanh, LogSigmoid (-expm1(y)), SoftShrink and HardShrink (y != 0),
+ * Exponential (y) and Linear. Not defined (SIMDACT_ERROR_UNDEFINED) for the
+ * non-monotonic SiLU, GELU-tanh, Mish and HardSwish, and for
+ * TanhShrink (tanh^2 x has no closed form in y). */
 SIMDACT_API simdact_status simdact_backward_from_output(
     simdact_activation act, const simdact_params* params, const float* y,
     const float* dy, float* dx, size_t n);

@@ -75,8 +75,66 @@ SIMDACT_ELEMENTWISE_API(Elu, SIMDACT_ELU, SIMDACT_COMMA float alpha = 1.0f,
                         alpha)
 SIMDACT_ELEMENTWISE_API(Sigmoid, SIMDACT_SIGMOID, , 0.0f)
 SIMDACT_ELEMENTWISE_API(Tanh, SIMDACT_TANH, , 0.0f)
-#undef SIMDACT_COMMA
+SIMDACT_ELEMENTWISE_API(Softsign, SIMDACT_SOFTSIGN, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Selu, SIMDACT_SELU, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Celu, SIMDACT_CELU, SIMDACT_COMMA float alpha = 1.0f,
+                        alpha)
+SIMDACT_ELEMENTWISE_API(HardSigmoid, SIMDACT_HARD_SIGMOID, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Relu6, SIMDACT_RELU6, , 0.0f)
+SIMDACT_ELEMENTWISE_API(LogSigmoid, SIMDACT_LOG_SIGMOID, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Softshrink, SIMDACT_SOFTSHRINK,
+                        SIMDACT_COMMA float lambda = 0.5f, lambda)
+SIMDACT_ELEMENTWISE_API(Hardshrink, SIMDACT_HARDSHRINK,
+                        SIMDACT_COMMA float lambda = 0.5f, lambda)
+SIMDACT_ELEMENTWISE_API(Exponential, SIMDACT_EXPONENTIAL, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Linear, SIMDACT_LINEAR, , 0.0f)
+// BackwardFromOutput of these returns Status::kUndefined (not monotonic, or
+// f' not written in y); the wrappers are there for uniformity.
+SIMDACT_ELEMENTWISE_API(GeluTanh, SIMDACT_GELU_TANH, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Mish, SIMDACT_MISH, , 0.0f)
+SIMDACT_ELEMENTWISE_API(HardSwish, SIMDACT_HARD_SWISH, , 0.0f)
+SIMDACT_ELEMENTWISE_API(Tanhshrink, SIMDACT_TANHSHRINK, , 0.0f)
 #undef SIMDACT_ELEMENTWISE_API
+
+// The same with parameters beyond alpha: SET assigns fields of `p`.
+#define SIMDACT_ELEMENTWISE_API_P(Name, ACT, DECL, SET)                       \
+  [[nodiscard]] inline Status Name(const float* x, float* y,                  \
+                                   size_t n DECL) {                           \
+    simdact_params p = simdact_default_params(ACT);                           \
+    SET;                                                                      \
+    return detail::S(simdact_forward(ACT, &p, x, y, n));                      \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##Derivative(const float* x, float* d,      \
+                                               size_t n DECL) {               \
+    simdact_params p = simdact_default_params(ACT);                           \
+    SET;                                                                      \
+    return detail::S(simdact_derivative(ACT, &p, x, d, n));                   \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##Backward(                                 \
+      const float* x, const float* dy, float* dx, size_t n DECL) {            \
+    simdact_params p = simdact_default_params(ACT);                           \
+    SET;                                                                      \
+    return detail::S(simdact_backward(ACT, &p, x, dy, dx, n));                \
+  }                                                                           \
+  [[nodiscard]] inline Status Name##BackwardFromOutput(                       \
+      const float* y, const float* dy, float* dx, size_t n DECL) {            \
+    simdact_params p = simdact_default_params(ACT);                           \
+    SET;                                                                      \
+    return detail::S(simdact_backward_from_output(ACT, &p, y, dy, dx, n));    \
+  }
+// SiLU / swish: x sigmoid(beta x) (BackwardFromOutput: kUndefined).
+SIMDACT_ELEMENTWISE_API_P(Silu, SIMDACT_SILU, SIMDACT_COMMA float beta = 1.0f,
+                          p.beta = beta)
+SIMDACT_ELEMENTWISE_API_P(Softplus, SIMDACT_SOFTPLUS,
+                          SIMDACT_COMMA float beta = 1.0f
+                              SIMDACT_COMMA float threshold = 20.0f,
+                          (p.beta = beta, p.threshold = threshold))
+SIMDACT_ELEMENTWISE_API_P(Hardtanh, SIMDACT_HARDTANH,
+                          SIMDACT_COMMA float min_val = -1.0f
+                              SIMDACT_COMMA float max_val = 1.0f,
+                          (p.alpha = min_val, p.beta = max_val))
+#undef SIMDACT_ELEMENTWISE_API_P
+#undef SIMDACT_COMMA
 
 // PReLU over [outer, channels, inner] with alpha[channels].
 [[nodiscard]] inline Status PRelu(const float* x, const float* alpha,
@@ -143,6 +201,20 @@ SIMDACT_ELEMENTWISE_API(Tanh, SIMDACT_TANH, , 0.0f)
 SIMDACT_SPAN_API(Relu)
 SIMDACT_SPAN_API(Sigmoid)
 SIMDACT_SPAN_API(Tanh)
+SIMDACT_SPAN_API(Softsign)
+SIMDACT_SPAN_API(Selu)
+SIMDACT_SPAN_API(HardSigmoid)
+SIMDACT_SPAN_API(Relu6)
+SIMDACT_SPAN_API(LogSigmoid)
+SIMDACT_SPAN_API(Exponential)
+SIMDACT_SPAN_API(Linear)
+SIMDACT_SPAN_API(GeluTanh)
+SIMDACT_SPAN_API(Mish)
+SIMDACT_SPAN_API(HardSwish)
+SIMDACT_SPAN_API(Tanhshrink)
+SIMDACT_SPAN_API(Silu)
+SIMDACT_SPAN_API(Softplus)
+SIMDACT_SPAN_API(Hardtanh)
 #undef SIMDACT_SPAN_API
 
 [[nodiscard]] inline Status LeakyRelu(std::span<const float> x,
