@@ -36,26 +36,41 @@ struct Kernel {
   int buffers_read;  // for the bytes/s counter
 };
 
-std::vector<Kernel> Kernels() {
-  std::vector<Kernel> kernels;
-  const char* kinds[] = {"forward", "derivative", "backward",
-                         "backward_from_output"};
-  for (simdact_activation act :
-       {SIMDACT_RELU, SIMDACT_LEAKY_RELU, SIMDACT_PRELU, SIMDACT_ELU,
-        SIMDACT_SIGMOID, SIMDACT_TANH, SIMDACT_SOFTMAX}) {
-    for (int kind = 0; kind < 4; ++kind) {
-      if (act == SIMDACT_SOFTMAX && kind == 1) continue;  // no element-wise f'
-      kernels.push_back({std::string(simdact_activation_name(act)) + "." +
-                             kinds[kind],
-                         act, kind, kind >= 2 ? 2 : 1});
+simdact_status Call(const Kernel& k, const simdact_params& p, const float* x,
+                    const float* dy, float* out, size_t n);
+simdact_params ParamsFor(simdact_activation act);
+
+// Every activation and kind the library offers (a kind it refuses, such as
+// softmax's element-wise derivative or an undefined backward from y, is
+// left out), found by asking it once on a small buffer.
+const std::vector<Kernel>& Kernels() {
+  static const std::vector<Kernel> kernels = [] {
+    std::vector<Kernel> list;
+    const char* kinds[] = {"forward", "derivative", "backward",
+                           "backward_from_output"};
+    std::vector<float> x(1024, 0.5f), dy(1024, 1.0f), out(1024);
+    for (int a = 1; a < 64; ++a) {
+      const auto act = static_cast<simdact_activation>(a);
+      const char* name = simdact_activation_name(act);
+      if (name == nullptr) continue;
+      for (int kind = 0; kind < 4; ++kind) {
+        const Kernel k{std::string(name) + "." + kinds[kind], act, kind,
+                       kind >= 2 ? 2 : 1};
+        const simdact_params p = ParamsFor(act);
+        if (Call(k, p, x.data(), dy.data(), out.data(), x.size()) ==
+            SIMDACT_OK) {
+          list.push_back(k);
+        }
+      }
     }
-  }
+    return list;
+  }();
   return kernels;
 }
 
 // Shared input buffers, made once per size.
 struct Buffers {
-  std::vector<float> x, dy, out, alpha;
+  std::vector<float> x, dy, out;
 };
 
 Buffers& BuffersFor(size_t n) {
@@ -71,21 +86,31 @@ Buffers& BuffersFor(size_t n) {
       b.x[i] = u(rng);
       b.dy[i] = u(rng) * 0.1f;
     }
-    b.alpha.assign(256, 0.25f);
   }
   return b;
 }
 
-// PReLU as NCHW with 64 channels; softmax rows of 1024.
-simdact_params ParamsFor(simdact_activation act, const Buffers& b) {
+// PReLU as NCHW with 64 channels of 16; softmax rows of 1024.
+simdact_params ParamsFor(simdact_activation act) {
+  static const std::vector<float> alpha(64, 0.25f);
   simdact_params p = simdact_default_params(act);
   if (act == SIMDACT_PRELU) {
-    p.prelu_alpha = b.alpha.data();
+    p.prelu_alpha = alpha.data();
     p.channels = 64;
     p.inner = 16;
   }
   if (act == SIMDACT_SOFTMAX) p.softmax_cols = 1024;
   return p;
+}
+
+simdact_status Call(const Kernel& k, const simdact_params& p, const float* x,
+                    const float* dy, float* out, size_t n) {
+  switch (k.kind) {
+    case 0: return simdact_forward(k.act, &p, x, out, n);
+    case 1: return simdact_derivative(k.act, &p, x, out, n);
+    case 2: return simdact_backward(k.act, &p, x, dy, out, n);
+    default: return simdact_backward_from_output(k.act, &p, x, dy, out, n);
+  }
 }
 
 void Run(benchmark::State& state, const Kernel& k, const std::string& target,
@@ -95,19 +120,9 @@ void Run(benchmark::State& state, const Kernel& k, const std::string& target,
     return;
   }
   Buffers& b = BuffersFor(n);
-  const simdact_params p = ParamsFor(k.act, b);
+  const simdact_params p = ParamsFor(k.act);
   for (auto _ : state) {
-    simdact_status s;
-    switch (k.kind) {
-      case 0: s = simdact_forward(k.act, &p, b.x.data(), b.out.data(), n); break;
-      case 1: s = simdact_derivative(k.act, &p, b.x.data(), b.out.data(), n); break;
-      case 2:
-        s = simdact_backward(k.act, &p, b.x.data(), b.dy.data(), b.out.data(), n);
-        break;
-      default:
-        s = simdact_backward_from_output(k.act, &p, b.x.data(), b.dy.data(),
-                                         b.out.data(), n);
-    }
+    const simdact_status s = Call(k, p, b.x.data(), b.dy.data(), b.out.data(), n);
     if (s != SIMDACT_OK) {
       state.SkipWithError(simdact_status_string(s));
       break;

@@ -15,7 +15,7 @@ bash tools/install_deps.sh native
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release \
   -DSIMDACT_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j "$(nproc)" >/dev/null
-build/release/bench/simdact_bench --table --benchmark_min_time=0.1 \
+build/release/bench/simdact_bench --table --benchmark_min_time=0.05 \
   --benchmark_color=false "$@"
 echo
 compare=build/release/bench/simdact_compare
