@@ -11,7 +11,7 @@
 //
 // Softmax backward: s = sum(dy_i y_i) as a compensated dot product, then
 // dx_i = y_i (dy_i - s). From x, y_i is recomputed from exp (no scratch, so
-// dx may alias dy). Error <= 4 ULP of y_i (|dy_i| + |s|): the subtraction
+// dx may alias dy). Error <= 6 ULP of y_i (|dy_i| + |s|): the subtraction
 // dy_i - s may cancel, which no float algorithm avoids.
 
 #if defined(SIMDACT_KERNELS_ROWS_INL_H_) == defined(HWY_TARGET_TOGGLE)

@@ -17,8 +17,12 @@ namespace test {
 namespace {
 
 constexpr int kForwardUlps = 4;
-// Backward: |dx_i - ref_i| <= 4 ULP of y_i (|dy_i| + |s|), s = sum dy y.
-constexpr double kBackwardUlps = 4.0;
+// Backward: |dx_i - ref_i| <= 6 ULP of y_i (|dy_i| + |s|), s = sum dy y.
+// dx_i = y_i (dy_i - s) cancels, so the bound is on that scale. Budget: y_i
+// (exp 1 ULP, 1/S and the product 0.5 each), dy_i - s and s 0.5 each, the
+// last product 0.5, where a ULP is up to 2^-23 relative: about 5 ULP of the
+// scale at worst. Measured 2.9 on x86 and 4.4 on aarch64 (rows of 32000).
+constexpr double kBackwardUlps = 6.0;
 
 std::vector<float> RandomRow(size_t n, float lo, float hi, uint32_t seed) {
   std::mt19937 rng(seed);
