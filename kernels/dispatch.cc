@@ -15,7 +15,7 @@
 namespace simdact {
 namespace internal {
 
-HWY_EXPORT(ElementwiseWithParams);
+HWY_EXPORT(Elementwise);
 HWY_EXPORT(SoftmaxRows);
 HWY_EXPORT(PRelu);
 
@@ -33,7 +33,7 @@ KernelSet KernelsForTarget(int64_t target_bit) {
   chosen.Update(target_bit);
   const size_t index = chosen.GetIndex();
 #endif
-  return KernelSet{HWY_DISPATCH_TABLE(ElementwiseWithParams)[index],
+  return KernelSet{HWY_DISPATCH_TABLE(Elementwise)[index],
                    HWY_DISPATCH_TABLE(SoftmaxRows)[index],
                    HWY_DISPATCH_TABLE(PRelu)[index]};
 }

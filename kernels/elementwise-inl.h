@@ -226,23 +226,6 @@ HWY_INLINE void RunElementwise(const Act& act, int kind, const float* in,
   }
 }
 
-// The per-target entry point (see KernelSet::elementwise).
-void Elementwise(int op, int kind, float alpha, const float* in,
-                 const float* dy, float* out, size_t n) {
-  switch (op) {
-    case internal::kRelu:
-      return RunElementwise(ReluOp(), kind, in, dy, out, n);
-    case internal::kLeakyRelu:
-      return RunElementwise(LeakyReluOp{alpha}, kind, in, dy, out, n);
-    case internal::kElu:
-      return RunElementwise(EluOp{alpha}, kind, in, dy, out, n);
-    case internal::kSigmoid:
-      return RunElementwise(SigmoidOp(), kind, in, dy, out, n);
-    case internal::kTanh:
-      return RunElementwise(TanhOp(), kind, in, dy, out, n);
-  }
-}
-
 }  // namespace HWY_NAMESPACE
 }  // namespace simdact
 HWY_AFTER_NAMESPACE();

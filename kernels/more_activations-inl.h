@@ -1,8 +1,7 @@
 // Element-wise activations of issue 5 (SiLU, GELU, Mish, Softplus, ...):
 // each a struct with Forward, Derivative and (where f' can be written in y)
 // DerivativeFromOutput, as in elementwise-inl.h, plus the per-target entry
-// point ElementwiseWithParams, which also routes the original activations
-// to Elementwise (elementwise-inl.h).
+// point Elementwise for every element-wise activation.
 //
 // Error bounds: see tests/elementwise_cases.h (enforced) and the README
 // (measured). Techniques used here:
@@ -671,13 +670,21 @@ struct TanhshrinkOp {
   }
 };
 
-// The per-target entry point (KernelSet::elementwise): the original
-// activations go to Elementwise (elementwise-inl.h).
-void ElementwiseWithParams(int op, int kind,
-                           const internal::ElementwiseParams& p,
-                           const float* in, const float* dy, float* out,
-                           size_t n) {
+// The per-target entry point of every element-wise activation
+// (KernelSet::elementwise).
+void Elementwise(int op, int kind, const internal::ElementwiseParams& p,
+                 const float* in, const float* dy, float* out, size_t n) {
   switch (op) {
+    case internal::kRelu:
+      return RunElementwise(ReluOp(), kind, in, dy, out, n);
+    case internal::kLeakyRelu:
+      return RunElementwise(LeakyReluOp{p.alpha}, kind, in, dy, out, n);
+    case internal::kElu:
+      return RunElementwise(EluOp{p.alpha}, kind, in, dy, out, n);
+    case internal::kSigmoid:
+      return RunElementwise(SigmoidOp(), kind, in, dy, out, n);
+    case internal::kTanh:
+      return RunElementwise(TanhOp(), kind, in, dy, out, n);
     case internal::kSilu:
       return RunElementwise(SiluOp{p.beta}, kind, in, dy, out, n);
     case internal::kGeluTanh:
@@ -714,8 +721,6 @@ void ElementwiseWithParams(int op, int kind,
       return RunElementwise(ExponentialOp(), kind, in, dy, out, n);
     case internal::kLinear:
       return RunElementwise(LinearOp(), kind, in, dy, out, n);
-    default:
-      return Elementwise(op, kind, p.alpha, in, dy, out, n);
   }
 }
 
