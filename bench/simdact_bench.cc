@@ -25,8 +25,8 @@ struct Size {
   const char* name;
   size_t floats;
 };
-constexpr Size kSizes[] = {{"4KiB", 1024}, {"256KiB", 64 * 1024},
-                           {"64MiB", 16 * 1024 * 1024}};
+constexpr Size kSizes[] = {
+    {"4KiB", 1024}, {"256KiB", 64 * 1024}, {"64MiB", 16 * 1024 * 1024}};
 
 // One benchmarked call: which activation, which entry point.
 struct Kernel {
@@ -106,10 +106,14 @@ simdact_params ParamsFor(simdact_activation act) {
 simdact_status Call(const Kernel& k, const simdact_params& p, const float* x,
                     const float* dy, float* out, size_t n) {
   switch (k.kind) {
-    case 0: return simdact_forward(k.act, &p, x, out, n);
-    case 1: return simdact_derivative(k.act, &p, x, out, n);
-    case 2: return simdact_backward(k.act, &p, x, dy, out, n);
-    default: return simdact_backward_from_output(k.act, &p, x, dy, out, n);
+    case 0:
+      return simdact_forward(k.act, &p, x, out, n);
+    case 1:
+      return simdact_derivative(k.act, &p, x, out, n);
+    case 2:
+      return simdact_backward(k.act, &p, x, dy, out, n);
+    default:
+      return simdact_backward_from_output(k.act, &p, x, dy, out, n);
   }
 }
 
@@ -122,7 +126,8 @@ void Run(benchmark::State& state, const Kernel& k, const std::string& target,
   Buffers& b = BuffersFor(n);
   const simdact_params p = ParamsFor(k.act);
   for (auto _ : state) {
-    const simdact_status s = Call(k, p, b.x.data(), b.dy.data(), b.out.data(), n);
+    const simdact_status s =
+        Call(k, p, b.x.data(), b.dy.data(), b.out.data(), n);
     if (s != SIMDACT_OK) {
       state.SkipWithError(simdact_status_string(s));
       break;
@@ -131,9 +136,8 @@ void Run(benchmark::State& state, const Kernel& k, const std::string& target,
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * n *
-                                               sizeof(float) *
-                                               (k.buffers_read + 1)));
+  state.SetBytesProcessed(static_cast<int64_t>(
+      state.iterations() * n * sizeof(float) * (k.buffers_read + 1)));
   simdact_set_target("auto");
 }
 
@@ -170,15 +174,18 @@ std::string CpuName() {
   return "unknown CPU";
 }
 
-void PrintTable(const TableReporter& r, const std::vector<std::string>& targets) {
-  printf("\nsimdact throughput, Gelem/s (one thread), CPU: %s\n", CpuName().c_str());
+void PrintTable(const TableReporter& r,
+                const std::vector<std::string>& targets) {
+  printf("\nsimdact throughput, Gelem/s (one thread), CPU: %s\n",
+         CpuName().c_str());
   printf("speed-up = best SIMD target / reference (scalar double)\n");
   for (const Size& size : kSizes) {
     const std::string suffix = std::string("/") + size.name;
     bool measured = false;
     for (const auto& [name, rate] : r.items_per_second) {
-      measured |= name.size() > suffix.size() &&
-                  name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+      measured |=
+          name.size() > suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
     }
     if (!measured) continue;  // filtered out
     printf("\n[%s]\n%-32s", size.name, "kernel");
@@ -188,15 +195,18 @@ void PrintTable(const TableReporter& r, const std::vector<std::string>& targets)
       printf("%-32s", k.name.c_str());
       double best = 0.0, reference = 0.0;
       for (const std::string& t : targets) {
-        const auto it = r.items_per_second.find(k.name + "/" + t + "/" + size.name);
+        const auto it =
+            r.items_per_second.find(k.name + "/" + t + "/" + size.name);
         if (it == r.items_per_second.end()) {
           printf("%10s", "-");
           continue;
         }
         const double g = it->second * 1e-9;
         printf("%10.3f", g);
-        if (t == "reference") reference = g;
-        else best = std::max(best, g);
+        if (t == "reference")
+          reference = g;
+        else
+          best = std::max(best, g);
       }
       if (reference > 0) printf("%9.1fx", best / reference);
       printf("\n");

@@ -10,7 +10,8 @@
 //   simdact_compare [--json FILE] [--filter REGEX] [--min_ms 20] [--reps 5]
 //                   [--no_accuracy] [--list_peers]
 // --list_peers prints the peer libraries compiled in (none: nothing) and exits.
-// REGEX matches names like "sigmoid.forward/4KiB" or "softmax1000.backward_from_y".
+// REGEX matches names like "sigmoid.forward/4KiB" or
+// "softmax1000.backward_from_y".
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <random>
@@ -33,8 +34,8 @@ namespace compare {
 namespace {
 
 const char* FuncName(Func f) {
-  static const char* names[] = {"relu", "leaky_relu", "prelu", "elu",
-                                "sigmoid", "tanh", "softmax"};
+  static const char* names[] = {"relu",    "leaky_relu", "prelu",  "elu",
+                                "sigmoid", "tanh",       "softmax"};
   return names[static_cast<int>(f)];
 }
 const char* KindName(Kind k) {
@@ -46,8 +47,8 @@ struct Size {
   const char* name;
   size_t floats;
 };
-constexpr Size kSizes[] = {{"4KiB", 1024}, {"256KiB", 64 * 1024},
-                           {"64MiB", 16 * 1024 * 1024}};
+constexpr Size kSizes[] = {
+    {"4KiB", 1024}, {"256KiB", 64 * 1024}, {"64MiB", 16 * 1024 * 1024}};
 
 struct Case {
   std::string name, size;  // e.g. "softmax1000.forward", "256KiB"
@@ -70,7 +71,8 @@ std::vector<Case> Cases() {
           if (n == 0) continue;  // a row of 32000 does not fit 4 KiB
           std::string name = FuncName(func);
           if (c) name += std::to_string(c);
-          cases.push_back({name + "." + KindName(kind), s.name, {func, kind, n, c}});
+          cases.push_back(
+              {name + "." + KindName(kind), s.name, {func, kind, n, c}});
         }
       }
     }
@@ -81,7 +83,8 @@ std::vector<Case> Cases() {
 // 64-byte aligned floats with 64 floats of padding.
 struct Floats {
   explicit Floats(size_t n)
-      : p(static_cast<float*>(aligned_alloc(64, (n + 64) * sizeof(float))), free) {
+      : p(static_cast<float*>(aligned_alloc(64, (n + 64) * sizeof(float))),
+          free) {
     std::fill(p.get(), p.get() + n + 64, 0.0f);  // touch every page now
   }
   float* data() const { return p.get(); }
@@ -92,7 +95,8 @@ std::string CpuName() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    if (line.rfind("model name", 0) == 0)
+      return line.substr(line.find(':') + 2);
   }
   return "unknown CPU";
 }
@@ -139,7 +143,8 @@ Rates Measure(const Case& c, const Buffers& b,
     double ns = Time(fn, iters);
     while (ns * static_cast<double>(iters) < 2e5) ns = Time(fn, iters *= 2);
     iters = std::max<size_t>(1, static_cast<size_t>(o.min_ms * 1e6 / ns));
-    calls.push_back({peer.get(), fn, iters, std::numeric_limits<double>::max()});
+    calls.push_back(
+        {peer.get(), fn, iters, std::numeric_limits<double>::max()});
     if (c.problem.n > (1u << 20)) continue;
     // Sanity: every library computes the same thing as simdact.
     if (expected.empty()) {
@@ -149,7 +154,8 @@ Rates Measure(const Case& c, const Buffers& b,
     for (size_t i = 0; i < c.problem.n; ++i) {
       const float e = expected[i], g = b.out[i];
       if (!(fabsf(g - e) <= 1e-4f + 1e-3f * fabsf(e))) {
-        fprintf(stderr, "warning: %s %s differs from simdact at %zu: %g vs %g\n",
+        fprintf(stderr,
+                "warning: %s %s differs from simdact at %zu: %g vs %g\n",
                 peer->Name().c_str(), c.name.c_str(), i, g, e);
         break;
       }
@@ -174,11 +180,11 @@ Rates Measure(const Case& c, const Buffers& b,
 
 struct Accuracy {
   std::string func, library;
-  int64_t max_ulp = 0;   // where the reference result is a normal float
-  float worst_x = 0;     // where that max is reached
+  int64_t max_ulp = 0;      // where the reference result is a normal float
+  float worst_x = 0;        // where that max is reached
   int64_t max_ulp_all = 0;  // including subnormal and flushed results
-  float at_nan = 0;  // f(NaN)
-  int wrong_nan = 0;  // NaN where the reference is not, or the reverse
+  float at_nan = 0;         // f(NaN)
+  int wrong_nan = 0;        // NaN where the reference is not, or the reverse
 };
 
 int64_t Ordered(float f) {
@@ -190,31 +196,58 @@ int64_t Ordered(float f) {
 double Reference(Func f, double x) {
   namespace ref = simdact::reference;
   switch (f) {
-    case Func::kRelu: return ref::Relu(x);
-    case Func::kLeakyRelu: return ref::LeakyRelu(x, kLeakyAlpha);
-    case Func::kElu: return ref::Elu(x, kEluAlpha);
-    case Func::kSigmoid: return ref::Sigmoid(x);
-    default: return ref::Tanh(x);
+    case Func::kRelu:
+      return ref::Relu(x);
+    case Func::kLeakyRelu:
+      return ref::LeakyRelu(x, kLeakyAlpha);
+    case Func::kElu:
+      return ref::Elu(x, kEluAlpha);
+    case Func::kSigmoid:
+      return ref::Sigmoid(x);
+    default:
+      return ref::Tanh(x);
   }
 }
 
-std::vector<Accuracy> MeasureAccuracy(const std::vector<std::unique_ptr<Peer>>& peers) {
+std::vector<Accuracy> MeasureAccuracy(
+    const std::vector<std::unique_ptr<Peer>>& peers) {
   std::vector<float> in;
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> u(-110.0f, 110.0f);
   for (int i = 0; i < (1 << 16); ++i) in.push_back(u(rng));
   const float inf = INFINITY, big = 3.4028235e38f;
-  for (float s : {NAN, -NAN, inf, -inf, 0.0f, -0.0f, big, -big, 1.17549435e-38f,
-                  -1.17549435e-38f, 1e-40f, -1e-40f, 1e-7f, -1e-7f, 9.0f, -9.0f,
-                  20.0f, -20.0f, 88.7f, -88.7f, 104.0f, -104.0f}) {
+  for (float s : {NAN,
+                  -NAN,
+                  inf,
+                  -inf,
+                  0.0f,
+                  -0.0f,
+                  big,
+                  -big,
+                  1.17549435e-38f,
+                  -1.17549435e-38f,
+                  1e-40f,
+                  -1e-40f,
+                  1e-7f,
+                  -1e-7f,
+                  9.0f,
+                  -9.0f,
+                  20.0f,
+                  -20.0f,
+                  88.7f,
+                  -88.7f,
+                  104.0f,
+                  -104.0f}) {
     in.push_back(s);
   }
   const size_t n = in.size();
   Floats x(n), out(n), zeros(n);
   std::copy(in.begin(), in.end(), x.data());
-  const Buffers b{x.data(), zeros.data(), zeros.data(), out.data(), zeros.data(), zeros.data()};
+  const Buffers b{x.data(),   zeros.data(), zeros.data(),
+                  out.data(), zeros.data(), zeros.data()};
   std::vector<Accuracy> results;
-  for (Func f : {Func::kRelu, Func::kLeakyRelu, Func::kElu, Func::kSigmoid, Func::kTanh}) {
+  for (Func f : {Func::kRelu, Func::kLeakyRelu, Func::kElu, Func::kSigmoid,
+                 Func::kTanh}) {
     for (const auto& peer : peers) {
       std::function<void()> fn = peer->Prepare({f, Kind::kForward, n, 0}, b);
       if (!fn) continue;
@@ -222,7 +255,8 @@ std::vector<Accuracy> MeasureAccuracy(const std::vector<std::unique_ptr<Peer>>& 
       fn();
       Accuracy a{FuncName(f), peer->Name()};
       for (size_t i = 0; i < n; ++i) {
-        const float want = static_cast<float>(Reference(f, in[i])), got = out.data()[i];
+        const float want = static_cast<float>(Reference(f, in[i])),
+                    got = out.data()[i];
         if (isnan(in[i])) a.at_nan = got;
         if (isnan(want) != isnan(got)) {
           ++a.wrong_nan;
@@ -242,7 +276,8 @@ std::vector<Accuracy> MeasureAccuracy(const std::vector<std::unique_ptr<Peer>>& 
 
 // --- Output ---------------------------------------------------------------
 
-std::vector<std::string> PeerNames(const std::vector<std::unique_ptr<Peer>>& peers) {
+std::vector<std::string> PeerNames(
+    const std::vector<std::unique_ptr<Peer>>& peers) {
   std::vector<std::string> names;
   for (const auto& p : peers) names.push_back(p->Name());
   return names;
@@ -272,22 +307,29 @@ void PrintTable(const std::vector<Case>& cases, const std::vector<Rates>& rates,
     printf("%-30s", cases[i].name.c_str());
     for (const std::string& l : libs) {
       const auto it = rates[i].find(l);
-      if (it == rates[i].end()) printf("%13s", "-");
-      else printf("%13.3f", it->second);
+      if (it == rates[i].end())
+        printf("%13s", "-");
+      else
+        printf("%13.3f", it->second);
     }
     const double ratio = Ratio(rates[i], "simdact");
-    if (ratio > 0) printf("%8.2fx", ratio);
-    else printf("%9s", "-");
+    if (ratio > 0)
+      printf("%8.2fx", ratio);
+    else
+      printf("%9s", "-");
     if (avx2 && ratio > 0) printf("%11.2fx", Ratio(rates[i], "simdact-avx2"));
     printf("\n");
   }
 }
 
 void PrintAccuracy(const std::vector<Accuracy>& acc) {
-  printf("\nAccuracy of forward kernels vs the double reference: 2^16 inputs in "
-         "[-110, 110] plus specials (NaN, +-inf, +-0, +-FLT_MAX, subnormals)\n");
-  printf("max ULP: where the exact result is a normal float (or 0); with "
-         "subnormals: over all results (flushing a subnormal to 0 costs up to 2^23)\n");
+  printf(
+      "\nAccuracy of forward kernels vs the double reference: 2^16 inputs in "
+      "[-110, 110] plus specials (NaN, +-inf, +-0, +-FLT_MAX, subnormals)\n");
+  printf(
+      "max ULP: where the exact result is a normal float (or 0); with "
+      "subnormals: over all results (flushing a subnormal to 0 costs up to "
+      "2^23)\n");
   printf("%-12s%-14s%10s%14s%16s%10s%11s\n", "function", "library", "max ULP",
          "worst at x", "with subnormal", "f(NaN)", "NaN wrong");
   for (const Accuracy& a : acc) {
@@ -305,15 +347,17 @@ std::string Num(double v) {
 }
 
 void WriteJson(const std::string& path, const std::vector<Case>& cases,
-               const std::vector<Rates>& rates, const std::vector<Accuracy>& acc,
-               const std::vector<std::unique_ptr<Peer>>& peers, const Options& o) {
+               const std::vector<Rates>& rates,
+               const std::vector<Accuracy>& acc,
+               const std::vector<std::unique_ptr<Peer>>& peers,
+               const Options& o) {
   std::ofstream f(path);
   f << "{\n  \"cpu\": \"" << CpuName() << "\",\n  \"threads\": 1,\n"
     << "  \"repetitions\": " << o.reps << ",\n  \"min_ms\": " << o.min_ms
     << ",\n  \"libraries\": [";
   for (size_t i = 0; i < peers.size(); ++i) {
-    f << (i ? ", " : "") << "{\"name\": \"" << peers[i]->Name() << "\", \"info\": \""
-      << peers[i]->Info() << "\"}";
+    f << (i ? ", " : "") << "{\"name\": \"" << peers[i]->Name()
+      << "\", \"info\": \"" << peers[i]->Info() << "\"}";
   }
   f << "],\n  \"results\": [\n";
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -338,8 +382,8 @@ void WriteJson(const std::string& path, const std::vector<Case>& cases,
       << "\", \"max_ulp\": " << a.max_ulp << ", \"worst_x\": " << Num(a.worst_x)
       << ", \"max_ulp_with_subnormals\": " << a.max_ulp_all
       << ", \"f_of_nan\": " << (isnan(a.at_nan) ? "\"nan\"" : Num(a.at_nan))
-      << ", \"wrong_nan\": " << a.wrong_nan << "}" << (i + 1 < acc.size() ? "," : "")
-      << "\n";
+      << ", \"wrong_nan\": " << a.wrong_nan << "}"
+      << (i + 1 < acc.size() ? "," : "") << "\n";
   }
   f << "  ]\n}\n";
 }
@@ -354,15 +398,23 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
-    if (a == "--json" && has_value) o.json = argv[++i];
-    else if (a == "--filter" && has_value) o.filter = argv[++i];
-    else if (a == "--min_ms" && has_value) o.min_ms = atof(argv[++i]);
-    else if (a == "--reps" && has_value) o.reps = std::max(1, atoi(argv[++i]));
-    else if (a == "--no_accuracy") o.accuracy = false;
-    else if (a == "--list_peers") list_peers = true;
+    if (a == "--json" && has_value)
+      o.json = argv[++i];
+    else if (a == "--filter" && has_value)
+      o.filter = argv[++i];
+    else if (a == "--min_ms" && has_value)
+      o.min_ms = atof(argv[++i]);
+    else if (a == "--reps" && has_value)
+      o.reps = std::max(1, atoi(argv[++i]));
+    else if (a == "--no_accuracy")
+      o.accuracy = false;
+    else if (a == "--list_peers")
+      list_peers = true;
     else {
-      fprintf(stderr, "usage: %s [--json FILE] [--filter REGEX] [--min_ms MS] "
-                      "[--reps N] [--no_accuracy] [--list_peers]\n", argv[0]);
+      fprintf(stderr,
+              "usage: %s [--json FILE] [--filter REGEX] [--min_ms MS] "
+              "[--reps N] [--no_accuracy] [--list_peers]\n",
+              argv[0]);
       return 2;
     }
   }
@@ -384,7 +436,8 @@ int main(int argc, char** argv) {
   const bool alone = peers.empty();
   peers.insert(peers.begin(), MakeSimdact("auto"));
   // Also simdact on AVX2 where the best target is wider (AVX-512).
-  const std::string best = (simdact_set_target("auto"), simdact_active_target());
+  const std::string best =
+      (simdact_set_target("auto"), simdact_active_target());
   if (best != "avx2" && simdact_set_target("avx2") == SIMDACT_OK) {
     peers.insert(peers.begin() + 1, MakeSimdact("avx2"));
   }
@@ -395,9 +448,10 @@ int main(int argc, char** argv) {
   if (alone) {
     printf("  (no peer library was found at build time: simdact alone)\n");
   }
-  printf("elements/ns (higher is better), best of %d interleaved repetitions of "
-         ">= %g ms; ratio = simdact / best peer (> 1: simdact faster)\n",
-         o.reps, o.min_ms);
+  printf(
+      "elements/ns (higher is better), best of %d interleaved repetitions of "
+      ">= %g ms; ratio = simdact / best peer (> 1: simdact faster)\n",
+      o.reps, o.min_ms);
   fflush(stdout);
 
   std::vector<Case> cases;
@@ -415,8 +469,10 @@ int main(int argc, char** argv) {
     x.data()[i] = u(rng);
     dy.data()[i] = u(rng) * 0.1f;
   }
-  for (size_t c = 0; c < kPreluChannels; ++c) alpha.data()[c] = 0.25f + 0.001f * c;
-  const Buffers b{x.data(), y.data(), dy.data(), out.data(), dalpha.data(), alpha.data()};
+  for (size_t c = 0; c < kPreluChannels; ++c)
+    alpha.data()[c] = 0.25f + 0.001f * c;
+  const Buffers b{x.data(),   y.data(),      dy.data(),
+                  out.data(), dalpha.data(), alpha.data()};
 
   std::vector<Rates> rates;
   for (const Case& c : cases) {

@@ -143,7 +143,7 @@ const KernelSet& Kernels() { return ActiveTarget().kernels; }
 
 PReluArgs MakePReluArgs(Kind kind, const simdact_params& p, const float* in,
                         const float* dy, float* out, size_t outer) {
-  return PReluArgs{kind,  in,      dy,      out,     p.prelu_alpha,
+  return PReluArgs{kind,  in,         dy,      out,     p.prelu_alpha,
                    outer, p.channels, p.inner, nullptr, nullptr};
 }
 
@@ -152,12 +152,12 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
                    Kind kind, const float* in, const float* dy, float* out,
                    size_t n) {
   if (!IsKnown(act)) return SIMDACT_ERROR_UNKNOWN_ACTIVATION;
-  const simdact_params params = params_or_null != nullptr
-                                    ? *params_or_null
-                                    : simdact_default_params(act);
+  const simdact_params params =
+      params_or_null != nullptr ? *params_or_null : simdact_default_params(act);
   if (TooLarge(n)) return SIMDACT_ERROR_SIZE_OVERFLOW;
   const bool backward = kind == kBackward || kind == kBackwardFromOutput;
-  if (n > 0 && (in == nullptr || out == nullptr || (backward && dy == nullptr))) {
+  if (n > 0 &&
+      (in == nullptr || out == nullptr || (backward && dy == nullptr))) {
     return SIMDACT_ERROR_NULL_POINTER;
   }
   size_t rows;
@@ -214,16 +214,24 @@ extern "C" {
 
 const char* simdact_status_string(simdact_status status) {
   switch (status) {
-    case SIMDACT_OK: return "ok";
-    case SIMDACT_ERROR_NULL_POINTER: return "null pointer with n > 0";
-    case SIMDACT_ERROR_UNKNOWN_ACTIVATION: return "unknown activation";
-    case SIMDACT_ERROR_INVALID_PARAMETER: return "invalid parameter";
-    case SIMDACT_ERROR_SIZE_OVERFLOW: return "size overflows size_t";
+    case SIMDACT_OK:
+      return "ok";
+    case SIMDACT_ERROR_NULL_POINTER:
+      return "null pointer with n > 0";
+    case SIMDACT_ERROR_UNKNOWN_ACTIVATION:
+      return "unknown activation";
+    case SIMDACT_ERROR_INVALID_PARAMETER:
+      return "invalid parameter";
+    case SIMDACT_ERROR_SIZE_OVERFLOW:
+      return "size overflows size_t";
     case SIMDACT_ERROR_UNDEFINED:
       return "not defined for this activation and parameters";
-    case SIMDACT_ERROR_OVERLAP: return "buffers overlap";
-    case SIMDACT_ERROR_SHAPE: return "n does not match the shape";
-    case SIMDACT_ERROR_UNKNOWN_TARGET: return "unknown target";
+    case SIMDACT_ERROR_OVERLAP:
+      return "buffers overlap";
+    case SIMDACT_ERROR_SHAPE:
+      return "n does not match the shape";
+    case SIMDACT_ERROR_UNKNOWN_TARGET:
+      return "unknown target";
     case SIMDACT_ERROR_UNSUPPORTED_TARGET:
       return "target not supported by this CPU";
   }
@@ -234,10 +242,16 @@ simdact_params simdact_default_params(simdact_activation act) {
   simdact_params p;
   memset(&p, 0, sizeof(p));
   switch (act) {
-    case SIMDACT_LEAKY_RELU: p.alpha = 0.01f; break;
+    case SIMDACT_LEAKY_RELU:
+      p.alpha = 0.01f;
+      break;
     case SIMDACT_ELU:
-    case SIMDACT_CELU: p.alpha = 1.0f; break;
-    case SIMDACT_SILU: p.beta = 1.0f; break;
+    case SIMDACT_CELU:
+      p.alpha = 1.0f;
+      break;
+    case SIMDACT_SILU:
+      p.beta = 1.0f;
+      break;
     case SIMDACT_SOFTPLUS:
       p.beta = 1.0f;
       p.threshold = 20.0f;
@@ -247,8 +261,11 @@ simdact_params simdact_default_params(simdact_activation act) {
       p.beta = 1.0f;
       break;
     case SIMDACT_SOFTSHRINK:
-    case SIMDACT_HARDSHRINK: p.alpha = 0.5f; break;
-    default: break;
+    case SIMDACT_HARDSHRINK:
+      p.alpha = 0.5f;
+      break;
+    default:
+      break;
   }
   return p;
 }
@@ -257,26 +274,39 @@ static const struct {
   const char* name;
   simdact_activation act;
 } kNames[] = {
-    {"relu", SIMDACT_RELU},       {"leaky_relu", SIMDACT_LEAKY_RELU},
-    {"prelu", SIMDACT_PRELU},     {"elu", SIMDACT_ELU},
-    {"sigmoid", SIMDACT_SIGMOID}, {"tanh", SIMDACT_TANH},
+    {"relu", SIMDACT_RELU},
+    {"leaky_relu", SIMDACT_LEAKY_RELU},
+    {"prelu", SIMDACT_PRELU},
+    {"elu", SIMDACT_ELU},
+    {"sigmoid", SIMDACT_SIGMOID},
+    {"tanh", SIMDACT_TANH},
     {"softmax", SIMDACT_SOFTMAX},
     // Issue 5; canonical names first (simdact_activation_name), then aliases.
     {"silu", SIMDACT_SILU},
-    {"gelu_tanh", SIMDACT_GELU_TANH}, {"mish", SIMDACT_MISH},
-    {"softplus", SIMDACT_SOFTPLUS}, {"softsign", SIMDACT_SOFTSIGN},
-    {"selu", SIMDACT_SELU},       {"celu", SIMDACT_CELU},
+    {"gelu_tanh", SIMDACT_GELU_TANH},
+    {"mish", SIMDACT_MISH},
+    {"softplus", SIMDACT_SOFTPLUS},
+    {"softsign", SIMDACT_SOFTSIGN},
+    {"selu", SIMDACT_SELU},
+    {"celu", SIMDACT_CELU},
     {"hard_sigmoid", SIMDACT_HARD_SIGMOID},
-    {"hard_swish", SIMDACT_HARD_SWISH}, {"relu6", SIMDACT_RELU6},
-    {"hardtanh", SIMDACT_HARDTANH}, {"log_sigmoid", SIMDACT_LOG_SIGMOID},
-    {"tanhshrink", SIMDACT_TANHSHRINK}, {"softshrink", SIMDACT_SOFTSHRINK},
+    {"hard_swish", SIMDACT_HARD_SWISH},
+    {"relu6", SIMDACT_RELU6},
+    {"hardtanh", SIMDACT_HARDTANH},
+    {"log_sigmoid", SIMDACT_LOG_SIGMOID},
+    {"tanhshrink", SIMDACT_TANHSHRINK},
+    {"softshrink", SIMDACT_SOFTSHRINK},
     {"hardshrink", SIMDACT_HARDSHRINK},
-    {"exponential", SIMDACT_EXPONENTIAL}, {"linear", SIMDACT_LINEAR},
+    {"exponential", SIMDACT_EXPONENTIAL},
+    {"linear", SIMDACT_LINEAR},
     // Aliases (Keras / PyTorch spellings).
-    {"leakyrelu", SIMDACT_LEAKY_RELU}, {"swish", SIMDACT_SILU},
+    {"leakyrelu", SIMDACT_LEAKY_RELU},
+    {"swish", SIMDACT_SILU},
     {"gelu_approximate_tanh", SIMDACT_GELU_TANH},
-    {"hardsigmoid", SIMDACT_HARD_SIGMOID}, {"hardswish", SIMDACT_HARD_SWISH},
-    {"hard_silu", SIMDACT_HARD_SWISH}, {"hard_tanh", SIMDACT_HARDTANH},
+    {"hardsigmoid", SIMDACT_HARD_SIGMOID},
+    {"hardswish", SIMDACT_HARD_SWISH},
+    {"hard_silu", SIMDACT_HARD_SWISH},
+    {"hard_tanh", SIMDACT_HARDTANH},
     {"logsigmoid", SIMDACT_LOG_SIGMOID},
 };
 
@@ -307,10 +337,10 @@ simdact_status simdact_forward(simdact_activation act,
 }
 
 simdact_status simdact_derivative(simdact_activation act,
-                                  const simdact_params* params,
-                                  const float* x, float* d, size_t n) {
-  return simdact::internal::Run(act, params, simdact::internal::kDerivative,
-                                x, nullptr, d, n);
+                                  const simdact_params* params, const float* x,
+                                  float* d, size_t n) {
+  return simdact::internal::Run(act, params, simdact::internal::kDerivative, x,
+                                nullptr, d, n);
 }
 
 simdact_status simdact_backward(simdact_activation act,
@@ -324,9 +354,8 @@ simdact_status simdact_backward_from_output(simdact_activation act,
                                             const simdact_params* params,
                                             const float* y, const float* dy,
                                             float* dx, size_t n) {
-  return simdact::internal::Run(act, params,
-                                simdact::internal::kBackwardFromOutput, y, dy,
-                                dx, n);
+  return simdact::internal::Run(
+      act, params, simdact::internal::kBackwardFromOutput, y, dy, dx, n);
 }
 
 // Shaped entry points: compute the element count, then go through the
@@ -359,9 +388,9 @@ simdact_status simdact_prelu(const float* x, const float* alpha, float* y,
 }
 
 simdact_status simdact_prelu_backward(const float* x, const float* alpha,
-                                      const float* dy, float* dx,
-                                      float* dalpha, size_t outer,
-                                      size_t channels, size_t inner) {
+                                      const float* dy, float* dx, float* dalpha,
+                                      size_t outer, size_t channels,
+                                      size_t inner) {
   using namespace simdact::internal;
   size_t n;
   simdact_status s = ShapeCount(outer, channels, inner, &n);
@@ -418,9 +447,8 @@ simdact_status simdact_softmax_backward(const float* x, const float* dy,
 }
 
 simdact_status simdact_softmax_backward_from_output(const float* y,
-                                                    const float* dy,
-                                                    float* dx, size_t rows,
-                                                    size_t cols) {
+                                                    const float* dy, float* dx,
+                                                    size_t rows, size_t cols) {
   return SoftmaxCall(simdact::internal::kBackwardFromOutput, y, dy, dx, rows,
                      cols);
 }

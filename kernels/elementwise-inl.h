@@ -80,8 +80,8 @@ struct ReluOp {
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    return KeepNaN(x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)),
-                                         hn::Set(d, 1.0f)));
+    return KeepNaN(
+        x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f)));
   }
   // y > 0 exactly when x > 0.
   template <class D, class V>
@@ -125,8 +125,8 @@ struct EluOp {
   HWY_INLINE V Derivative(D d, V x) const {
     const V neg =
         hn::Mul(hn::Set(d, alpha), ExpNonPositive(d, hn::Min(x, hn::Zero(d))));
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)),
-                                     hn::Set(d, 1.0f), neg));
+    return KeepNaN(
+        x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f), neg));
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
@@ -214,9 +214,8 @@ HWY_INLINE void RunElementwise(const Act& act, int kind, const float* in,
       Map1(d, in, out, n, [&](V x) HWY_ATTR { return act.Derivative(d, x); });
       break;
     case internal::kBackward:
-      Map2(d, in, dy, out, n, [&](V x, V g) HWY_ATTR {
-        return hn::Mul(g, act.Derivative(d, x));
-      });
+      Map2(d, in, dy, out, n,
+           [&](V x, V g) HWY_ATTR { return hn::Mul(g, act.Derivative(d, x)); });
       break;
     case internal::kBackwardFromOutput:
       Map2(d, in, dy, out, n, [&](V y, V g) HWY_ATTR {

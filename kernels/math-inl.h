@@ -109,8 +109,8 @@ HWY_INLINE V ExpAnyRange(DF df, V x) {
 // branch per vector, taken for all but extreme or NaN inputs).
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V Exp(DF df, V x) {
-  if (HWY_LIKELY(hn::AllTrue(
-          df, hn::Le(hn::Abs(x), hn::Set(df, kExpNormalRange))))) {
+  if (HWY_LIKELY(
+          hn::AllTrue(df, hn::Le(hn::Abs(x), hn::Set(df, kExpNormalRange))))) {
     return ExpNormalRange(df, x);
   }
   return ExpAnyRange(df, x);
@@ -119,8 +119,7 @@ HWY_INLINE V Exp(DF df, V x) {
 // e^x for x <= 0 (and NaN): as Exp, with a cheaper range check.
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V ExpNonPositive(DF df, V x) {
-  if (HWY_LIKELY(
-          hn::AllTrue(df, hn::Ge(x, hn::Set(df, -kExpNormalRange))))) {
+  if (HWY_LIKELY(hn::AllTrue(df, hn::Ge(x, hn::Set(df, -kExpNormalRange))))) {
     return ExpNormalRange(df, x);
   }
   return ExpAnyRange(df, x);
@@ -136,8 +135,8 @@ HWY_INLINE V ExpOfDifference(D d, V x, V m) {
   V err = hn::Add(hn::Sub(x, hn::Sub(diff, bm)), hn::Sub(hn::Neg(m), bm));
   hn::Vec<hn::RebindToSigned<D>> n;
   const V one = hn::Set(d, 1.0f);
-  if (HWY_LIKELY(hn::AllTrue(
-          d, hn::Le(hn::Abs(diff), hn::Set(d, kExpNormalRange))))) {
+  if (HWY_LIKELY(
+          hn::AllTrue(d, hn::Le(hn::Abs(diff), hn::Set(d, kExpNormalRange))))) {
     const V r = hn::Add(ReduceLn2(d, diff, &n), err);
     return ScaleNormal(d, hn::Add(Expm1Small(d, r), one), n);
   }
@@ -189,8 +188,8 @@ HWY_INLINE V Tanh(DF df, V x) {
 
   // tanh is exactly 1 beyond 9.01, so clamping keeps exp in its fast range
   // (a NaN lane takes the `small` branch below, whatever e is).
-  const V e = ExpNormalRange(df, hn::Mul(hn::Min(ax, hn::Set(df, 9.5f)),
-                                         hn::Set(df, -2.0f)));
+  const V e = ExpNormalRange(
+      df, hn::Mul(hn::Min(ax, hn::Set(df, 9.5f)), hn::Set(df, -2.0f)));
   const V q = hn::Div(hn::Add(e, e), hn::Add(e, hn::Set(df, 1.0f)));
   const V large = hn::CopySignToAbs(hn::Sub(hn::Set(df, 1.0f), q), x);
 

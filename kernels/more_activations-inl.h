@@ -47,8 +47,8 @@ constexpr float kExpPartsMin = -174.0f;
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V ExpParts(DF df, V hi, V lo, V* s1, V* s2) {
   const hn::RebindToSigned<DF> di;
-  const V xc = hn::Min(hn::Max(hi, hn::Set(df, kExpPartsMin)),
-                       hn::Set(df, 89.0f));
+  const V xc =
+      hn::Min(hn::Max(hi, hn::Set(df, kExpPartsMin)), hn::Set(df, 89.0f));
   lo = hn::IfThenElseZero(hn::Eq(hi, xc), lo);
   hn::Vec<decltype(di)> n;
   const V r = hn::Add(ReduceLn2(df, xc, &n), lo);
@@ -128,8 +128,8 @@ HWY_INLINE V XSigmoid(DF df, V x, V zh, V zl) {
   const V q0 = hn::Div(num, den);
   V r = hn::NegMulAdd(q0, hn::Div(den_err, den), q0);
   r = hn::IfThenElse(hn::IsInf(q0), q0, r);  // inf * 0 above
-  return hn::IfThenZeroElse(
-      hn::And(neg, hn::Lt(hi, hn::Set(df, kExpPartsMin))), r);
+  return hn::IfThenZeroElse(hn::And(neg, hn::Lt(hi, hn::Set(df, kExpPartsMin))),
+                            r);
 }
 
 // sigmoid(z) (1 + v (1 - sigmoid(z))) for z = zh + zl: the derivative of
@@ -145,8 +145,8 @@ HWY_INLINE V XSigmoidDerivative(DF df, V zh, V zl, V v, V one_plus_v) {
   const V p = ExpParts(df, hi, lo, &s1, &s2);
   const V e = ExpFromParts(p, s1, s2);
   // |v| beyond 2^100 only meets e = 0 (or is zeroed below).
-  const V vc = hn::Min(hn::Max(v, hn::Set(df, -0x1.0p100f)),
-                       hn::Set(df, 0x1.0p100f));
+  const V vc =
+      hn::Min(hn::Max(v, hn::Set(df, -0x1.0p100f)), hn::Set(df, 0x1.0p100f));
   const V sq = OnePlusSquared(df, e);
   // z >= 1 (e <= 1/e): 1 + e (v - 1 - e) / (1 + e)^2, the small correction
   // added last so f' (which may sit just above 1) is rounded about once.
@@ -156,9 +156,10 @@ HWY_INLINE V XSigmoidDerivative(DF df, V zh, V zl, V v, V one_plus_v) {
   const V opv = hn::Max(one_plus_v, hn::Set(df, -0x1.0p100f));
   const V neg_num = MulExpParts(hn::Add(opv, e), p, s1, s2);
   V r = hn::Div(hn::IfThenElse(neg, neg_num, pos_num), sq);
-  r = hn::IfThenElse(hn::Le(hi, hn::Set(df, -1.0f)), hn::IfThenElse(neg, r, pos_far), r);
-  return hn::IfThenZeroElse(
-      hn::And(neg, hn::Lt(hi, hn::Set(df, kExpPartsMin))), r);
+  r = hn::IfThenElse(hn::Le(hi, hn::Set(df, -1.0f)),
+                     hn::IfThenElse(neg, r, pos_far), r);
+  return hn::IfThenZeroElse(hn::And(neg, hn::Lt(hi, hn::Set(df, kExpPartsMin))),
+                            r);
 }
 
 // --- Piecewise linear ------------------------------------------------------
@@ -169,14 +170,14 @@ struct HardtanhOp {
   float lo, hi;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    return hn::IfThenElse(hn::Le(x, hn::Set(d, lo)), hn::Set(d, lo),
-                          hn::IfThenElse(hn::Ge(x, hn::Set(d, hi)),
-                                         hn::Set(d, hi), x));
+    return hn::IfThenElse(
+        hn::Le(x, hn::Set(d, lo)), hn::Set(d, lo),
+        hn::IfThenElse(hn::Ge(x, hn::Set(d, hi)), hn::Set(d, hi), x));
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const auto inside = hn::And(hn::Gt(x, hn::Set(d, lo)),
-                                hn::Lt(x, hn::Set(d, hi)));
+    const auto inside =
+        hn::And(hn::Gt(x, hn::Set(d, lo)), hn::Lt(x, hn::Set(d, hi)));
     return KeepNaN(x, hn::IfThenElseZero(inside, hn::Set(d, 1.0f)));
   }
   template <class D, class V>
@@ -191,21 +192,21 @@ struct HardSigmoidOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V mid = hn::Div(hn::Add(x, hn::Set(d, 3.0f)), hn::Set(d, 6.0f));
-    return hn::IfThenElse(hn::Le(x, hn::Set(d, -3.0f)), hn::Zero(d),
-                          hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)),
-                                         hn::Set(d, 1.0f), mid));
+    return hn::IfThenElse(
+        hn::Le(x, hn::Set(d, -3.0f)), hn::Zero(d),
+        hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), hn::Set(d, 1.0f), mid));
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const auto inside = hn::And(hn::Gt(x, hn::Set(d, -3.0f)),
-                                hn::Lt(x, hn::Set(d, 3.0f)));
+    const auto inside =
+        hn::And(hn::Gt(x, hn::Set(d, -3.0f)), hn::Lt(x, hn::Set(d, 3.0f)));
     return KeepNaN(x, hn::IfThenElseZero(inside, hn::Set(d, 1.0f / 6.0f)));
   }
   // 0 < y < 1 exactly where -3 < x < 3.
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
-    const auto inside = hn::And(hn::Gt(y, hn::Zero(d)),
-                                hn::Lt(y, hn::Set(d, 1.0f)));
+    const auto inside =
+        hn::And(hn::Gt(y, hn::Zero(d)), hn::Lt(y, hn::Set(d, 1.0f)));
     return KeepNaN(y, hn::IfThenElseZero(inside, hn::Set(d, 1.0f / 6.0f)));
   }
 };
@@ -217,8 +218,8 @@ struct HardSigmoidOp {
 struct HardSwishOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    const V mid = hn::Div(hn::Mul(x, hn::Add(x, hn::Set(d, 3.0f))),
-                          hn::Set(d, 6.0f));
+    const V mid =
+        hn::Div(hn::Mul(x, hn::Add(x, hn::Set(d, 3.0f))), hn::Set(d, 6.0f));
     return hn::IfThenElse(hn::Le(x, hn::Set(d, -3.0f)), hn::Zero(d),
                           hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, mid));
   }
@@ -257,8 +258,8 @@ struct SoftshrinkOp {
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
-    return KeepNaN(y, hn::IfThenElseZero(hn::Ne(y, hn::Zero(d)),
-                                         hn::Set(d, 1.0f)));
+    return KeepNaN(
+        y, hn::IfThenElseZero(hn::Ne(y, hn::Zero(d)), hn::Set(d, 1.0f)));
   }
 };
 
@@ -327,8 +328,8 @@ struct SoftsignOp {
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    const V r = hn::Div(hn::Set(d, 1.0f), hn::Add(hn::Set(d, 1.0f),
-                                                  hn::Abs(x)));
+    const V r =
+        hn::Div(hn::Set(d, 1.0f), hn::Add(hn::Set(d, 1.0f), hn::Abs(x)));
     return hn::Mul(r, r);
   }
   template <class D, class V>
@@ -363,15 +364,15 @@ struct SeluOp {
   HWY_INLINE V Derivative(D d, V x) const {
     const V neg = ExpOfDifference(d, hn::Min(x, hn::Zero(d)),
                                   hn::Set(d, kMinusLnScaleAlpha));
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)),
-                                     hn::Set(d, kScale), neg));
+    return KeepNaN(
+        x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, kScale), neg));
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
     // y + scale alpha with the constant in two floats: y + kScaleAlpha is
     // exact where it cancels (Sterbenz), then one rounding.
-    const V sum = hn::Add(hn::Add(y, hn::Set(d, kScaleAlpha)),
-                          hn::Set(d, kScaleAlphaLo));
+    const V sum =
+        hn::Add(hn::Add(y, hn::Set(d, kScaleAlpha)), hn::Set(d, kScaleAlphaLo));
     return hn::IfThenElse(hn::Gt(y, hn::Zero(d)), hn::Set(d, kScale), sum);
   }
 };
@@ -401,8 +402,8 @@ struct CeluOp {
     const V p = ExpParts(d, q, ql, &s1, &s2);
     V neg = ExpFromParts(p, s1, s2);
     neg = hn::IfThenZeroElse(hn::Lt(q, hn::Set(d, kExpPartsMin)), neg);
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)),
-                                     hn::Set(d, 1.0f), neg));
+    return KeepNaN(
+        x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f), neg));
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
@@ -523,8 +524,7 @@ struct SoftplusOp {
     const V e = ExpFromParts(p, s1, s2);
     const V one = hn::Set(d, 1.0f);
     const V s = hn::Div(hn::IfThenElse(neg, e, one), hn::Add(one, e));
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(z, hn::Set(d, threshold)), one,
-                                     s));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(z, hn::Set(d, threshold)), one, s));
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
@@ -605,13 +605,13 @@ struct MishOp {
     // x > 0.
     const V nn = hn::MulAdd(two, e, one);
     const V dd = hn::MulAdd(hn::Add(e, e), e, nn);
-    const V t2 = hn::Mul(hn::Mul(hn::Mul(four, xc), hn::Mul(e, e)),
-                         hn::Add(one, e));
+    const V t2 =
+        hn::Mul(hn::Mul(hn::Mul(four, xc), hn::Mul(e, e)), hn::Add(one, e));
     V pos = hn::Div(hn::MulAdd(nn, dd, t2), hn::Mul(dd, dd));
     // x >= 1: 1 + w^2 (4x (1 + w) / D - 2) / D, the correction added last
     // (f' sits just above 1 there).
-    const V c = hn::Sub(hn::Div(hn::Mul(hn::Mul(four, xc), hn::Add(one, e)),
-                                dd), two);
+    const V c =
+        hn::Sub(hn::Div(hn::Mul(hn::Mul(four, xc), hn::Add(one, e)), dd), two);
     const V pos_far = hn::Add(one, hn::Div(hn::Mul(hn::Mul(e, e), c), dd));
     pos = hn::IfThenElse(hn::Ge(x, one), pos_far, pos);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), pos, neg));
@@ -692,8 +692,8 @@ void Elementwise(int op, int kind, const internal::ElementwiseParams& p,
     case internal::kMish:
       return RunElementwise(MishOp(), kind, in, dy, out, n);
     case internal::kSoftplus:
-      return RunElementwise(SoftplusOp{p.beta, p.threshold}, kind, in, dy,
-                            out, n);
+      return RunElementwise(SoftplusOp{p.beta, p.threshold}, kind, in, dy, out,
+                            n);
     case internal::kSoftsign:
       return RunElementwise(SoftsignOp(), kind, in, dy, out, n);
     case internal::kSelu:
@@ -707,8 +707,7 @@ void Elementwise(int op, int kind, const internal::ElementwiseParams& p,
     case internal::kRelu6:
       return RunElementwise(HardtanhOp{0.0f, 6.0f}, kind, in, dy, out, n);
     case internal::kHardtanh:
-      return RunElementwise(HardtanhOp{p.alpha, p.beta}, kind, in, dy, out,
-                            n);
+      return RunElementwise(HardtanhOp{p.alpha, p.beta}, kind, in, dy, out, n);
     case internal::kLogSigmoid:
       return RunElementwise(LogSigmoidOp(), kind, in, dy, out, n);
     case internal::kTanhshrink:

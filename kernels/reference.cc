@@ -1,11 +1,12 @@
 // The "reference" target: every kernel computed in double precision with the
 // functions of reference.h, rounded to float once at the end.
+#include "kernels/reference.h"
+
 #include <stddef.h>
 
 #include <vector>
 
 #include "kernels/kernel_set.h"
-#include "kernels/reference.h"
 
 namespace simdact {
 namespace internal {
@@ -21,95 +22,159 @@ struct ElementwiseMath {
   double Forward(double x) const {
     namespace r = reference;
     switch (op) {
-      case kRelu: return r::Relu(x);
-      case kLeakyRelu: return r::LeakyRelu(x, alpha);
-      case kElu: return r::Elu(x, alpha);
-      case kSigmoid: return r::Sigmoid(x);
-      case kSilu: return r::Silu(x, beta);
-      case kGelu: return r::Gelu(x);
-      case kGeluTanh: return r::GeluTanh(x);
-      case kMish: return r::Mish(x);
-      case kSoftplus: return r::Softplus(x, beta, threshold);
-      case kSoftsign: return r::Softsign(x);
-      case kSelu: return r::Selu(x);
-      case kCelu: return r::Celu(x, alpha);
-      case kHardSigmoid: return r::HardSigmoid(x);
-      case kHardSwish: return r::HardSwish(x);
-      case kRelu6: return r::Relu6(x);
-      case kHardtanh: return r::Hardtanh(x, alpha, beta);
-      case kLogSigmoid: return r::LogSigmoid(x);
-      case kTanhshrink: return r::Tanhshrink(x);
-      case kSoftshrink: return r::Softshrink(x, alpha);
-      case kHardshrink: return r::Hardshrink(x, alpha);
-      case kExponential: return r::Exponential(x);
-      case kLinear: return r::Linear(x);
-      default: return r::Tanh(x);
+      case kRelu:
+        return r::Relu(x);
+      case kLeakyRelu:
+        return r::LeakyRelu(x, alpha);
+      case kElu:
+        return r::Elu(x, alpha);
+      case kSigmoid:
+        return r::Sigmoid(x);
+      case kSilu:
+        return r::Silu(x, beta);
+      case kGelu:
+        return r::Gelu(x);
+      case kGeluTanh:
+        return r::GeluTanh(x);
+      case kMish:
+        return r::Mish(x);
+      case kSoftplus:
+        return r::Softplus(x, beta, threshold);
+      case kSoftsign:
+        return r::Softsign(x);
+      case kSelu:
+        return r::Selu(x);
+      case kCelu:
+        return r::Celu(x, alpha);
+      case kHardSigmoid:
+        return r::HardSigmoid(x);
+      case kHardSwish:
+        return r::HardSwish(x);
+      case kRelu6:
+        return r::Relu6(x);
+      case kHardtanh:
+        return r::Hardtanh(x, alpha, beta);
+      case kLogSigmoid:
+        return r::LogSigmoid(x);
+      case kTanhshrink:
+        return r::Tanhshrink(x);
+      case kSoftshrink:
+        return r::Softshrink(x, alpha);
+      case kHardshrink:
+        return r::Hardshrink(x, alpha);
+      case kExponential:
+        return r::Exponential(x);
+      case kLinear:
+        return r::Linear(x);
+      default:
+        return r::Tanh(x);
     }
   }
   double Derivative(double x) const {
     namespace r = reference;
     switch (op) {
-      case kRelu: return r::ReluDerivative(x);
-      case kLeakyRelu: return r::LeakyReluDerivative(x, alpha);
-      case kElu: return r::EluDerivative(x, alpha);
-      case kSigmoid: return r::SigmoidDerivative(x);
-      case kSilu: return r::SiluDerivative(x, beta);
-      case kGelu: return r::GeluDerivative(x);
-      case kGeluTanh: return r::GeluTanhDerivative(x);
-      case kMish: return r::MishDerivative(x);
-      case kSoftplus: return r::SoftplusDerivative(x, beta, threshold);
-      case kSoftsign: return r::SoftsignDerivative(x);
-      case kSelu: return r::SeluDerivative(x);
-      case kCelu: return r::CeluDerivative(x, alpha);
-      case kHardSigmoid: return r::HardSigmoidDerivative(x);
-      case kHardSwish: return r::HardSwishDerivative(x);
-      case kRelu6: return r::Relu6Derivative(x);
-      case kHardtanh: return r::HardtanhDerivative(x, alpha, beta);
-      case kLogSigmoid: return r::LogSigmoidDerivative(x);
-      case kTanhshrink: return r::TanhshrinkDerivative(x);
+      case kRelu:
+        return r::ReluDerivative(x);
+      case kLeakyRelu:
+        return r::LeakyReluDerivative(x, alpha);
+      case kElu:
+        return r::EluDerivative(x, alpha);
+      case kSigmoid:
+        return r::SigmoidDerivative(x);
+      case kSilu:
+        return r::SiluDerivative(x, beta);
+      case kGelu:
+        return r::GeluDerivative(x);
+      case kGeluTanh:
+        return r::GeluTanhDerivative(x);
+      case kMish:
+        return r::MishDerivative(x);
+      case kSoftplus:
+        return r::SoftplusDerivative(x, beta, threshold);
+      case kSoftsign:
+        return r::SoftsignDerivative(x);
+      case kSelu:
+        return r::SeluDerivative(x);
+      case kCelu:
+        return r::CeluDerivative(x, alpha);
+      case kHardSigmoid:
+        return r::HardSigmoidDerivative(x);
+      case kHardSwish:
+        return r::HardSwishDerivative(x);
+      case kRelu6:
+        return r::Relu6Derivative(x);
+      case kHardtanh:
+        return r::HardtanhDerivative(x, alpha, beta);
+      case kLogSigmoid:
+        return r::LogSigmoidDerivative(x);
+      case kTanhshrink:
+        return r::TanhshrinkDerivative(x);
       case kSoftshrink:
-      case kHardshrink: return r::ShrinkDerivative(x, alpha);
-      case kExponential: return r::ExponentialDerivative(x);
-      case kLinear: return r::LinearDerivative(x);
-      default: return r::TanhDerivative(x);
+      case kHardshrink:
+        return r::ShrinkDerivative(x, alpha);
+      case kExponential:
+        return r::ExponentialDerivative(x);
+      case kLinear:
+        return r::LinearDerivative(x);
+      default:
+        return r::TanhDerivative(x);
     }
   }
   // Only called where the C API allows it.
   double DerivativeFromOutput(double y) const {
     namespace r = reference;
     switch (op) {
-      case kRelu: return r::ReluDerivative(y);
-      case kLeakyRelu: return r::LeakyReluDerivative(y, alpha);
-      case kElu: return r::EluDerivativeFromOutput(y, alpha);
-      case kSigmoid: return r::SigmoidDerivativeFromOutput(y);
+      case kRelu:
+        return r::ReluDerivative(y);
+      case kLeakyRelu:
+        return r::LeakyReluDerivative(y, alpha);
+      case kElu:
+        return r::EluDerivativeFromOutput(y, alpha);
+      case kSigmoid:
+        return r::SigmoidDerivativeFromOutput(y);
       case kSoftplus:
         return r::SoftplusDerivativeFromOutput(y, beta, threshold);
-      case kSoftsign: return r::SoftsignDerivativeFromOutput(y);
-      case kSelu: return r::SeluDerivativeFromOutput(y);
-      case kCelu: return r::CeluDerivativeFromOutput(y, alpha);
-      case kHardSigmoid: return r::HardSigmoidDerivativeFromOutput(y);
-      case kRelu6: return r::Relu6Derivative(y);
-      case kHardtanh: return r::HardtanhDerivative(y, alpha, beta);
-      case kLogSigmoid: return r::LogSigmoidDerivativeFromOutput(y);
+      case kSoftsign:
+        return r::SoftsignDerivativeFromOutput(y);
+      case kSelu:
+        return r::SeluDerivativeFromOutput(y);
+      case kCelu:
+        return r::CeluDerivativeFromOutput(y, alpha);
+      case kHardSigmoid:
+        return r::HardSigmoidDerivativeFromOutput(y);
+      case kRelu6:
+        return r::Relu6Derivative(y);
+      case kHardtanh:
+        return r::HardtanhDerivative(y, alpha, beta);
+      case kLogSigmoid:
+        return r::LogSigmoidDerivativeFromOutput(y);
       case kSoftshrink:
-      case kHardshrink: return r::ShrinkDerivativeFromOutput(y);
-      case kExponential: return y;
-      case kLinear: return r::LinearDerivative(y);
-      default: return r::TanhDerivativeFromOutput(y);
+      case kHardshrink:
+        return r::ShrinkDerivativeFromOutput(y);
+      case kExponential:
+        return y;
+      case kLinear:
+        return r::LinearDerivative(y);
+      default:
+        return r::TanhDerivativeFromOutput(y);
     }
   }
   double Apply(int kind, double in, double dy) const {
     switch (kind) {
-      case kForward: return Forward(in);
-      case kDerivative: return Derivative(in);
-      case kBackward: return dy * Derivative(in);
-      default: return dy * DerivativeFromOutput(in);
+      case kForward:
+        return Forward(in);
+      case kDerivative:
+        return Derivative(in);
+      case kBackward:
+        return dy * Derivative(in);
+      default:
+        return dy * DerivativeFromOutput(in);
     }
   }
 };
 
-void Elementwise(int op, int kind, const ElementwiseParams& p,
-                 const float* in, const float* dy, float* out, size_t n) {
+void Elementwise(int op, int kind, const ElementwiseParams& p, const float* in,
+                 const float* dy, float* out, size_t n) {
   const ElementwiseMath math{op, p.alpha, p.beta, p.threshold};
   for (size_t i = 0; i < n; ++i) {
     const double g = dy != nullptr ? dy[i] : 0.0;

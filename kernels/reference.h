@@ -93,7 +93,8 @@ inline double Gelu(double x) {
 // Phi(x) + x phi(x).
 inline double GeluDerivative(double x) {
   if (isinf(x)) return x > 0 ? 1.0 : 0.0;
-  return 0.5 * erfc(-x * M_SQRT1_2) + x * exp(-0.5 * x * x) * 0.5 * M_2_SQRTPI * M_SQRT1_2;
+  return 0.5 * erfc(-x * M_SQRT1_2) +
+         x * exp(-0.5 * x * x) * 0.5 * M_2_SQRTPI * M_SQRT1_2;
 }
 inline double GeluDerivativeScale(double x) {
   if (isinf(x) || isnan(x)) return 1.0;
@@ -112,16 +113,16 @@ inline double GeluTanhDerivative(double x) {
   if (isinf(x)) return x > 0 ? 1.0 : 0.0;
   const double z2 = 2.0 * kSqrt2OverPi * (x + kGeluTanhK * x * x * x);
   const double s = Sigmoid(z2);
-  const double t = 2.0 * kSqrt2OverPi * x * Sigmoid(-z2) *
-                   (1.0 + 3.0 * kGeluTanhK * x * x);
+  const double t =
+      2.0 * kSqrt2OverPi * x * Sigmoid(-z2) * (1.0 + 3.0 * kGeluTanhK * x * x);
   return s * (1.0 + t);
 }
 inline double GeluTanhDerivativeScale(double x) {
   if (isinf(x) || isnan(x)) return 1.0;
   const double z2 = 2.0 * kSqrt2OverPi * (x + kGeluTanhK * x * x * x);
   const double s = Sigmoid(z2);
-  const double t = 2.0 * kSqrt2OverPi * x * Sigmoid(-z2) *
-                   (1.0 + 3.0 * kGeluTanhK * x * x);
+  const double t =
+      2.0 * kSqrt2OverPi * x * Sigmoid(-z2) * (1.0 + 3.0 * kGeluTanhK * x * x);
   return s + fabs(s * t);
 }
 

@@ -90,9 +90,8 @@ HWY_INLINE void SoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
   auto sum = hn::Zero(d);
   auto sum_err = hn::Zero(d);
   // x may alias y: each vector is read before it is written.
-  Map1(d, x, y, n, [&](hn::Vec<D> v) HWY_ATTR {
-    return ExpOfDifference(d, v, m);
-  });
+  Map1(d, x, y, n,
+       [&](hn::Vec<D> v) HWY_ATTR { return ExpOfDifference(d, v, m); });
   ForEachVector(d, y, n, 0.0f, [&](size_t, auto e, size_t) HWY_ATTR {
     AddCompensated(sum, sum_err, e);
   });
@@ -128,17 +127,17 @@ HWY_INLINE void SoftmaxBackwardRow(D d, const float* x, const float* dy,
   auto sum_err = hn::Zero(d);
   auto dot = hn::Zero(d);
   auto dot_err = hn::Zero(d);
-  ForEachVector(d, x, n, -INFINITY, [&](size_t i, auto xv, size_t count)
-                                          HWY_ATTR {
-    const auto e = hn::IfThenElseZero(hn::FirstN(d, count),
-                                      ExpOfDifference(d, xv, m));
-    AddCompensated(sum, sum_err, e);
-    AddProductCompensated(d, dot, dot_err, e, LoadPadded(d, dy + i, count));
-  });
+  ForEachVector(
+      d, x, n, -INFINITY, [&](size_t i, auto xv, size_t count) HWY_ATTR {
+        const auto e =
+            hn::IfThenElseZero(hn::FirstN(d, count), ExpOfDifference(d, xv, m));
+        AddCompensated(sum, sum_err, e);
+        AddProductCompensated(d, dot, dot_err, e, LoadPadded(d, dy + i, count));
+      });
   const double total = CompensatedTotal(d, sum, sum_err);
   const auto inv = hn::Set(d, static_cast<float>(1.0 / total));
-  const auto s = hn::Set(
-      d, static_cast<float>(CompensatedTotal(d, dot, dot_err) / total));
+  const auto s =
+      hn::Set(d, static_cast<float>(CompensatedTotal(d, dot, dot_err) / total));
   Map2(d, x, dy, dx, n, [&](hn::Vec<D> xv, hn::Vec<D> g) HWY_ATTR {
     const auto yv = hn::Mul(ExpOfDifference(d, xv, m), inv);
     return hn::Mul(yv, hn::Sub(g, s));
@@ -159,8 +158,8 @@ void SoftmaxRows(int kind, const float* in, const float* dy, float* out,
         SoftmaxBackwardRow(d, in + offset, dy + offset, out + offset, cols);
         break;
       case internal::kBackwardFromOutput:
-        SoftmaxBackwardFromOutputRow(d, in + offset, dy + offset,
-                                     out + offset, cols);
+        SoftmaxBackwardFromOutputRow(d, in + offset, dy + offset, out + offset,
+                                     cols);
         break;
     }
   }
@@ -213,8 +212,8 @@ HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
     if (kSums) {
       V sum = LoadPadded(d, args.scratch + i, count);
       V err = LoadPadded(d, args.scratch + channels + i, count);
-      AddProductCompensated(
-          d, sum, err, hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x), g);
+      AddProductCompensated(d, sum, err,
+                            hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x), g);
       StorePartial(d, sum, args.scratch + i, count);
       StorePartial(d, err, args.scratch + channels + i, count);
     }
@@ -279,9 +278,9 @@ void PRelu(const internal::PReluArgs& a) {
   for (size_t o = 0; o < a.outer; ++o) {
     for (size_t c = 0; c < a.channels; ++c) {
       const size_t offset = (o * a.channels + c) * a.inner;
-      double s = PReluBlock(d, a.kind, a.in + offset,
-                            a.dy ? a.dy + offset : nullptr, a.out + offset,
-                            a.alpha[c], a.inner, want_dalpha);
+      double s =
+          PReluBlock(d, a.kind, a.in + offset, a.dy ? a.dy + offset : nullptr,
+                     a.out + offset, a.alpha[c], a.inner, want_dalpha);
       if (want_dalpha && !isfinite(s)) {
         s = NegativePartDotDouble(a.in + offset, a.dy + offset, a.inner, 1);
       }

@@ -23,13 +23,14 @@ namespace internal {
 namespace {
 
 struct TargetTable {
-  std::vector<Target> targets;  // compiled, best first; reference last
+  std::vector<Target> targets;   // compiled, best first; reference last
   const Target* best = nullptr;  // best supported
 };
 
 std::string Lower(const char* s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

@@ -36,17 +36,21 @@ TEST(CApi, NullPointersWithElements) {
             SIMDACT_ERROR_NULL_POINTER);
   EXPECT_EQ(simdact_forward(SIMDACT_SIGMOID, &p, x.data(), nullptr, 8),
             SIMDACT_ERROR_NULL_POINTER);
-  EXPECT_EQ(simdact_backward(SIMDACT_SIGMOID, &p, x.data(), nullptr, y.v.data(), 8),
+  EXPECT_EQ(
+      simdact_backward(SIMDACT_SIGMOID, &p, x.data(), nullptr, y.v.data(), 8),
+      SIMDACT_ERROR_NULL_POINTER);
+  EXPECT_EQ(simdact_softmax(nullptr, y.v.data(), 2, 4),
             SIMDACT_ERROR_NULL_POINTER);
-  EXPECT_EQ(simdact_softmax(nullptr, y.v.data(), 2, 4), SIMDACT_ERROR_NULL_POINTER);
   EXPECT_EQ(simdact_prelu(x.data(), nullptr, y.v.data(), 2, 2, 2),
             SIMDACT_ERROR_NULL_POINTER);
   EXPECT_TRUE(y.Untouched());
   // n == 0: null is fine, nothing happens.
-  EXPECT_EQ(simdact_forward(SIMDACT_SIGMOID, &p, nullptr, nullptr, 0), SIMDACT_OK);
+  EXPECT_EQ(simdact_forward(SIMDACT_SIGMOID, &p, nullptr, nullptr, 0),
+            SIMDACT_OK);
   EXPECT_EQ(simdact_softmax(nullptr, nullptr, 0, 10), SIMDACT_OK);
   // NULL params means the defaults.
-  EXPECT_EQ(simdact_forward(SIMDACT_RELU, nullptr, x.data(), y.v.data(), 8), SIMDACT_OK);
+  EXPECT_EQ(simdact_forward(SIMDACT_RELU, nullptr, x.data(), y.v.data(), 8),
+            SIMDACT_OK);
   EXPECT_EQ(y.v[0], 1.0f);
 }
 
@@ -56,14 +60,15 @@ TEST(CApi, UnknownActivation) {
   const auto bogus = static_cast<simdact_activation>(99);
   EXPECT_EQ(simdact_forward(bogus, nullptr, x.data(), y.v.data(), 4),
             SIMDACT_ERROR_UNKNOWN_ACTIVATION);
-  EXPECT_EQ(simdact_backward(static_cast<simdact_activation>(0), nullptr, x.data(),
-                             x.data(), y.v.data(), 4),
+  EXPECT_EQ(simdact_backward(static_cast<simdact_activation>(0), nullptr,
+                             x.data(), x.data(), y.v.data(), 4),
             SIMDACT_ERROR_UNKNOWN_ACTIVATION);
   EXPECT_TRUE(y.Untouched());
   simdact_activation act;
   EXPECT_EQ(simdact_activation_from_name("swishy", &act),
             SIMDACT_ERROR_UNKNOWN_ACTIVATION);
-  EXPECT_EQ(simdact_activation_from_name(nullptr, &act), SIMDACT_ERROR_NULL_POINTER);
+  EXPECT_EQ(simdact_activation_from_name(nullptr, &act),
+            SIMDACT_ERROR_NULL_POINTER);
   EXPECT_EQ(simdact_activation_name(bogus), nullptr);
 }
 
@@ -108,8 +113,8 @@ TEST(CApi, UndefinedFromOutput) {
   Guarded dx(4);
   simdact_params p = simdact_default_params(SIMDACT_LEAKY_RELU);
   p.alpha = -0.5f;  // y > 0 no longer means x > 0
-  EXPECT_EQ(simdact_backward_from_output(SIMDACT_LEAKY_RELU, &p, y.data(), dy.data(),
-                                         dx.v.data(), 4),
+  EXPECT_EQ(simdact_backward_from_output(SIMDACT_LEAKY_RELU, &p, y.data(),
+                                         dy.data(), dx.v.data(), 4),
             SIMDACT_ERROR_UNDEFINED);
   p = simdact_default_params(SIMDACT_ELU);
   p.alpha = -1.0f;
@@ -156,7 +161,8 @@ TEST(CApi, ShapesAndOverflow) {
             SIMDACT_ERROR_SIZE_OVERFLOW);
   EXPECT_EQ(simdact_prelu(x.data(), alpha, y.v.data(), SIZE_MAX / 4, 8, 1),
             SIMDACT_ERROR_SIZE_OVERFLOW);
-  EXPECT_EQ(simdact_forward(SIMDACT_RELU, nullptr, x.data(), y.v.data(), SIZE_MAX / 2),
+  EXPECT_EQ(simdact_forward(SIMDACT_RELU, nullptr, x.data(), y.v.data(),
+                            SIZE_MAX / 2),
             SIMDACT_ERROR_SIZE_OVERFLOW);
   EXPECT_EQ(simdact_softmax_jacobian(x.data(), SIZE_MAX / 2, y.v.data()),
             SIMDACT_ERROR_SIZE_OVERFLOW);
@@ -167,10 +173,12 @@ TEST(CApi, Overlap) {
   std::vector<float> buf(32, 0.5f);
   const std::vector<float> before = buf;
   // Partial overlap of y with x: rejected. Exact aliasing: allowed.
-  EXPECT_EQ(simdact_forward(SIMDACT_TANH, nullptr, buf.data(), buf.data() + 1, 16),
-            SIMDACT_ERROR_OVERLAP);
-  EXPECT_EQ(simdact_forward(SIMDACT_TANH, nullptr, buf.data() + 1, buf.data(), 16),
-            SIMDACT_ERROR_OVERLAP);
+  EXPECT_EQ(
+      simdact_forward(SIMDACT_TANH, nullptr, buf.data(), buf.data() + 1, 16),
+      SIMDACT_ERROR_OVERLAP);
+  EXPECT_EQ(
+      simdact_forward(SIMDACT_TANH, nullptr, buf.data() + 1, buf.data(), 16),
+      SIMDACT_ERROR_OVERLAP);
   // dx may alias dy, never x.
   EXPECT_EQ(simdact_backward(SIMDACT_TANH, nullptr, buf.data(), buf.data() + 16,
                              buf.data(), 16),
@@ -180,11 +188,12 @@ TEST(CApi, Overlap) {
             SIMDACT_ERROR_OVERLAP);
   // dalpha overlapping dx.
   const float alpha[2] = {0.1f, 0.1f};
-  EXPECT_EQ(simdact_prelu_backward(buf.data(), alpha, buf.data() + 8, buf.data() + 16,
-                                   buf.data() + 20, 2, 2, 2),
+  EXPECT_EQ(simdact_prelu_backward(buf.data(), alpha, buf.data() + 8,
+                                   buf.data() + 16, buf.data() + 20, 2, 2, 2),
             SIMDACT_ERROR_OVERLAP);
   EXPECT_EQ(buf, before);
-  EXPECT_EQ(simdact_forward(SIMDACT_TANH, nullptr, buf.data(), buf.data(), 16), SIMDACT_OK);
+  EXPECT_EQ(simdact_forward(SIMDACT_TANH, nullptr, buf.data(), buf.data(), 16),
+            SIMDACT_OK);
   EXPECT_EQ(simdact_backward(SIMDACT_TANH, nullptr, buf.data(), buf.data() + 16,
                              buf.data() + 16, 16),
             SIMDACT_OK);
@@ -196,15 +205,19 @@ TEST(CppApi, TypedAndSpan) {
   ASSERT_EQ(Relu(x.data(), y.data(), x.size()), Status::kOk);
   EXPECT_EQ(y, (std::vector<float>{0.0f, 0.0f, 0.0f, 3.0f}));
   EXPECT_FALSE(std::signbit(y[1]));  // relu(-0) = +0
-  ASSERT_EQ(LeakyRelu(std::span<const float>(x), std::span<float>(y), 0.5f), Status::kOk);
+  ASSERT_EQ(LeakyRelu(std::span<const float>(x), std::span<float>(y), 0.5f),
+            Status::kOk);
   EXPECT_EQ(y[0], -1.0f);
   ASSERT_EQ(ReluBackward(x.data(), x.data(), dx.data(), 4), Status::kOk);
   EXPECT_EQ(dx[3], 3.0f);
   EXPECT_EQ(dx[2], 0.0f);  // relu'(0) = 0
   std::vector<float> short_y(3);
-  EXPECT_EQ(Sigmoid(std::span<const float>(x), std::span<float>(short_y)), Status::kShape);
-  EXPECT_EQ(Softmax(std::span<const float>(x), std::span<float>(y), 3), Status::kShape);
-  ASSERT_EQ(Softmax(std::span<const float>(x), std::span<float>(y), 2), Status::kOk);
+  EXPECT_EQ(Sigmoid(std::span<const float>(x), std::span<float>(short_y)),
+            Status::kShape);
+  EXPECT_EQ(Softmax(std::span<const float>(x), std::span<float>(y), 3),
+            Status::kShape);
+  ASSERT_EQ(Softmax(std::span<const float>(x), std::span<float>(y), 2),
+            Status::kOk);
   EXPECT_FLOAT_EQ(y[0] + y[1], 1.0f);
   EXPECT_STREQ(ToString(Status::kOverlap), "buffers overlap");
 }
@@ -218,7 +231,8 @@ TEST(CApi, DerivativesAtZero) {
   EXPECT_EQ(d[1], 0.0f);
   simdact_params p = simdact_default_params(SIMDACT_LEAKY_RELU);
   p.alpha = 0.2f;
-  ASSERT_EQ(simdact_derivative(SIMDACT_LEAKY_RELU, &p, zeros, d, 2), SIMDACT_OK);
+  ASSERT_EQ(simdact_derivative(SIMDACT_LEAKY_RELU, &p, zeros, d, 2),
+            SIMDACT_OK);
   EXPECT_EQ(d[0], 0.2f);
   EXPECT_EQ(d[1], 0.2f);
   p = simdact_default_params(SIMDACT_ELU);

@@ -20,10 +20,14 @@ enum class Kind { kForward, kDerivative, kBackward, kBackwardFromOutput };
 
 inline const char* KindName(Kind k) {
   switch (k) {
-    case Kind::kForward: return "forward";
-    case Kind::kDerivative: return "derivative";
-    case Kind::kBackward: return "backward";
-    default: return "backward_from_output";
+    case Kind::kForward:
+      return "forward";
+    case Kind::kDerivative:
+      return "derivative";
+    case Kind::kBackward:
+      return "backward";
+    default:
+      return "backward_from_output";
   }
 }
 
@@ -46,7 +50,9 @@ struct ElementwiseCase {
 
   std::string Name() const {
     std::string name = simdact_activation_name(act);
-    auto num = [](float v) { return std::to_string(v).substr(0, v < 0 ? 5 : 4); };
+    auto num = [](float v) {
+      return std::to_string(v).substr(0, v < 0 ? 5 : 4);
+    };
     switch (act) {
       case SIMDACT_LEAKY_RELU:
       case SIMDACT_ELU:
@@ -84,7 +90,8 @@ struct ElementwiseCase {
       const uint64_t ulps = UlpDistance(out, static_cast<float>(want));
       return ulps == UINT64_MAX ? INFINITY : static_cast<double>(ulps);
     }
-    if (isnan(out) || isnan(want)) return isnan(out) && isnan(want) ? 0 : INFINITY;
+    if (isnan(out) || isnan(want))
+      return isnan(out) && isnan(want) ? 0 : INFINITY;
     if (isinf(out) || isinf(want)) {
       return out == static_cast<float>(want) ? 0 : INFINITY;
     }
@@ -98,10 +105,14 @@ struct ElementwiseCase {
     p.alpha = alpha;
     p.beta = beta;
     switch (kind) {
-      case Kind::kForward: return simdact_forward(act, &p, in, out, n);
-      case Kind::kDerivative: return simdact_derivative(act, &p, in, out, n);
-      case Kind::kBackward: return simdact_backward(act, &p, in, dy, out, n);
-      default: return simdact_backward_from_output(act, &p, in, dy, out, n);
+      case Kind::kForward:
+        return simdact_forward(act, &p, in, out, n);
+      case Kind::kDerivative:
+        return simdact_derivative(act, &p, in, out, n);
+      case Kind::kBackward:
+        return simdact_backward(act, &p, in, dy, out, n);
+      default:
+        return simdact_backward_from_output(act, &p, in, dy, out, n);
     }
   }
 };
@@ -132,13 +143,15 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
     }
   };
   // Piecewise linear: exact.
-  add(SIMDACT_RELU6, 0.0f, 0.0f,
+  add(
+      SIMDACT_RELU6, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Relu6(x); },
       [](double x, double, double) { return ref::Relu6Derivative(x); },
       [](double y, double, double) { return ref::Relu6Derivative(y); },
       {0, 0, 0, 0});
   for (auto [lo, hi] : {std::pair{-1.0f, 1.0f}, std::pair{-0.5f, 2.5f}}) {
-    add(SIMDACT_HARDTANH, lo, hi,
+    add(
+        SIMDACT_HARDTANH, lo, hi,
         [](double x, double a, double b) { return ref::Hardtanh(x, a, b); },
         [](double x, double a, double b) {
           return ref::HardtanhDerivative(x, a, b);
@@ -148,26 +161,30 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
         },
         {0, 0, 0, 0});
   }
-  add(SIMDACT_HARD_SIGMOID, 0.0f, 0.0f,
+  add(
+      SIMDACT_HARD_SIGMOID, 0.0f, 0.0f,
       [](double x, double, double) { return ref::HardSigmoid(x); },
       [](double x, double, double) { return ref::HardSigmoidDerivative(x); },
       [](double y, double, double) {
         return ref::HardSigmoidDerivativeFromOutput(y);
       },
       {1, 0, 1, 1});
-  add(SIMDACT_HARD_SWISH, 0.0f, 0.0f,
+  add(
+      SIMDACT_HARD_SWISH, 0.0f, 0.0f,
       [](double x, double, double) { return ref::HardSwish(x); },
       [](double x, double, double) { return ref::HardSwishDerivative(x); },
       nullptr, {2, 1, 2, 0});
   for (float lambda : {0.5f, 1.3f}) {
-    add(SIMDACT_SOFTSHRINK, lambda, 0.0f,
+    add(
+        SIMDACT_SOFTSHRINK, lambda, 0.0f,
         [](double x, double a, double) { return ref::Softshrink(x, a); },
         [](double x, double a, double) { return ref::ShrinkDerivative(x, a); },
         [](double y, double, double) {
           return ref::ShrinkDerivativeFromOutput(y);
         },
         {0, 0, 0, 0});
-    add(SIMDACT_HARDSHRINK, lambda, 0.0f,
+    add(
+        SIMDACT_HARDSHRINK, lambda, 0.0f,
         [](double x, double a, double) { return ref::Hardshrink(x, a); },
         [](double x, double a, double) { return ref::ShrinkDerivative(x, a); },
         [](double y, double, double) {
@@ -175,32 +192,35 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
         },
         {0, 0, 0, 0});
   }
-  add(SIMDACT_LINEAR, 0.0f, 0.0f,
+  add(
+      SIMDACT_LINEAR, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Linear(x); },
       [](double x, double, double) { return ref::LinearDerivative(x); },
       [](double y, double, double) { return ref::LinearDerivative(y); },
       {0, 0, 0, 0});
-  add(SIMDACT_EXPONENTIAL, 0.0f, 0.0f,
+  add(
+      SIMDACT_EXPONENTIAL, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Exponential(x); },
       [](double x, double, double) { return ref::ExponentialDerivative(x); },
       [](double y, double, double) { return y; }, {1, 1, 2, 0});
-  add(SIMDACT_SOFTSIGN, 0.0f, 0.0f,
+  add(
+      SIMDACT_SOFTSIGN, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Softsign(x); },
       [](double x, double, double) { return ref::SoftsignDerivative(x); },
       [](double y, double, double) {
         return ref::SoftsignDerivativeFromOutput(y);
       },
       {2, 3, 4, 2});
-  add(SIMDACT_SELU, 0.0f, 0.0f,
+  add(
+      SIMDACT_SELU, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Selu(x); },
       [](double x, double, double) { return ref::SeluDerivative(x); },
-      [](double y, double, double) {
-        return ref::SeluDerivativeFromOutput(y);
-      },
+      [](double y, double, double) { return ref::SeluDerivativeFromOutput(y); },
       // From y: y + scale alpha, the constant in two floats (two roundings).
       {2, 2, 3, 2});
   for (float alpha : {1.0f, 0.7f}) {
-    add(SIMDACT_CELU, alpha, 0.0f,
+    add(
+        SIMDACT_CELU, alpha, 0.0f,
         [](double x, double a, double) { return ref::Celu(x, a); },
         [](double x, double a, double) { return ref::CeluDerivative(x, a); },
         [](double y, double a, double) {
@@ -211,7 +231,8 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
         {2, 2, 3, alpha == 1.0f ? 1 : 2});
   }
   for (float beta : {1.0f, 1.7f}) {
-    add(SIMDACT_SILU, 0.0f, beta,
+    add(
+        SIMDACT_SILU, 0.0f, beta,
         [](double x, double, double b) { return ref::Silu(x, b); },
         [](double x, double, double b) { return ref::SiluDerivative(x, b); },
         nullptr, {2, 4, 4, 0},
@@ -221,7 +242,8 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
   }
   for (float beta : {1.0f, 0.75f}) {
     // threshold: the default 20.
-    add(SIMDACT_SOFTPLUS, 0.0f, beta,
+    add(
+        SIMDACT_SOFTPLUS, 0.0f, beta,
         [](double x, double, double b) { return ref::Softplus(x, b, 20.0); },
         [](double x, double, double b) {
           return ref::SoftplusDerivative(x, b, 20.0);
@@ -231,29 +253,31 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
         },
         {2, 3, 4, 2});
   }
-  add(SIMDACT_LOG_SIGMOID, 0.0f, 0.0f,
+  add(
+      SIMDACT_LOG_SIGMOID, 0.0f, 0.0f,
       [](double x, double, double) { return ref::LogSigmoid(x); },
       [](double x, double, double) { return ref::LogSigmoidDerivative(x); },
       [](double y, double, double) {
         return ref::LogSigmoidDerivativeFromOutput(y);
       },
       {2, 3, 4, 2});
-  add(SIMDACT_MISH, 0.0f, 0.0f,
+  add(
+      SIMDACT_MISH, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Mish(x); },
       [](double x, double, double) { return ref::MishDerivative(x); },
       // Forward 3: x u (u + 2) / (u (u + 2) + 2) takes five roundings.
       nullptr, {3, 4, 5, 0},
       [](double x, double, double) { return ref::MishDerivativeScale(x); });
-  add(SIMDACT_GELU_TANH, 0.0f, 0.0f,
+  add(
+      SIMDACT_GELU_TANH, 0.0f, 0.0f,
       [](double x, double, double) { return ref::GeluTanh(x); },
       [](double x, double, double) { return ref::GeluTanhDerivative(x); },
       // Derivative: 5 in ULPs of the scale; measured 3.2 with FMA, up to
       // 4.2 without (sse4, ssse3, scalar) in the negative tail.
       nullptr, {2, 5, 5, 0},
-      [](double x, double, double) {
-        return ref::GeluTanhDerivativeScale(x);
-      });
-  add(SIMDACT_TANHSHRINK, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::GeluTanhDerivativeScale(x); });
+  add(
+      SIMDACT_TANHSHRINK, 0.0f, 0.0f,
       [](double x, double, double) { return ref::Tanhshrink(x); },
       [](double x, double, double) { return ref::TanhshrinkDerivative(x); },
       nullptr, {3, 3, 4, 0});
@@ -275,32 +299,43 @@ inline std::vector<ElementwiseCase> AllElementwiseCases() {
   add_four(
       SIMDACT_RELU, 0.0f, [](double x, double, double) { return ref::Relu(x); },
       [](double x, double, double) { return ref::ReluDerivative(x); },
-      [](double y, double, double) { return ref::ReluDerivative(y); }, 0, 0, 0, 0);
+      [](double y, double, double) { return ref::ReluDerivative(y); }, 0, 0, 0,
+      0);
   for (float alpha : {0.01f, 0.3f}) {
     add_four(
         SIMDACT_LEAKY_RELU, alpha,
         [](double x, double a, double) { return ref::LeakyRelu(x, a); },
-        [](double x, double a, double) { return ref::LeakyReluDerivative(x, a); },
-        [](double y, double a, double) { return ref::LeakyReluDerivative(y, a); }, 0,
-        0, 0, 0);
+        [](double x, double a, double) {
+          return ref::LeakyReluDerivative(x, a);
+        },
+        [](double y, double a, double) {
+          return ref::LeakyReluDerivative(y, a);
+        },
+        0, 0, 0, 0);
   }
   for (float alpha : {1.0f, 0.5f}) {
     add_four(
-        SIMDACT_ELU, alpha, [](double x, double a, double) { return ref::Elu(x, a); },
+        SIMDACT_ELU, alpha,
+        [](double x, double a, double) { return ref::Elu(x, a); },
         [](double x, double a, double) { return ref::EluDerivative(x, a); },
-        [](double y, double a, double) { return ref::EluDerivativeFromOutput(y, a); },
+        [](double y, double a, double) {
+          return ref::EluDerivativeFromOutput(y, a);
+        },
         2, 2, 3, 1);
   }
   add_four(
-      SIMDACT_SIGMOID, 0.0f, [](double x, double, double) { return ref::Sigmoid(x); },
+      SIMDACT_SIGMOID, 0.0f,
+      [](double x, double, double) { return ref::Sigmoid(x); },
       [](double x, double, double) { return ref::SigmoidDerivative(x); },
-      [](double y, double, double) { return ref::SigmoidDerivativeFromOutput(y); }, 2,
-      3, 4, 2);
+      [](double y, double, double) {
+        return ref::SigmoidDerivativeFromOutput(y);
+      },
+      2, 3, 4, 2);
   add_four(
       SIMDACT_TANH, 0.0f, [](double x, double, double) { return ref::Tanh(x); },
       [](double x, double, double) { return ref::TanhDerivative(x); },
-      [](double y, double, double) { return ref::TanhDerivativeFromOutput(y); }, 2, 3,
-      4, 2);
+      [](double y, double, double) { return ref::TanhDerivativeFromOutput(y); },
+      2, 3, 4, 2);
   AddMoreCases(cases);
   return cases;
 }

@@ -51,8 +51,8 @@ CaseInputs MakeInputs(const ElementwiseCase& c, size_t n, uint32_t seed) {
 // Error of out[i] in ULPs of the expected value, or 0 when a backward
 // kernel is within |dy| 2^-148 (where f' is subnormal). Also returns whether
 // it is within the case's bound.
-double ErrorUlps(const ElementwiseCase& c, float out, double expected,
-                 float in, float dy, bool* ok) {
+double ErrorUlps(const ElementwiseCase& c, float out, double expected, float in,
+                 float dy, bool* ok) {
   const double dist = c.Distance(out, expected, in, dy);
   *ok = dist <= c.max_ulp;
   if (*ok) return dist;
@@ -72,15 +72,14 @@ void ExpectWithinBound(const ElementwiseCase& c, const CaseInputs& inputs,
   int reported = 0;
   for (size_t i = 0; i < n; ++i) {
     bool ok;
-    const double err =
-        ErrorUlps(c, out[i], inputs.expected[i], inputs.in[i], inputs.dy[i],
-                  &ok);
+    const double err = ErrorUlps(c, out[i], inputs.expected[i], inputs.in[i],
+                                 inputs.dy[i], &ok);
     if (max_err != nullptr && ok && err > *max_err) *max_err = err;
     if (!ok && reported++ < 5) {
       ADD_FAILURE() << c.Name() << " in=" << inputs.in[i]
-                    << " dy=" << inputs.dy[i] << " got " << out[i]
-                    << " want " << inputs.expected[i] << " (" << err
-                    << " ULP, bound " << c.max_ulp << ")";
+                    << " dy=" << inputs.dy[i] << " got " << out[i] << " want "
+                    << inputs.expected[i] << " (" << err << " ULP, bound "
+                    << c.max_ulp << ")";
     }
   }
 }
@@ -138,8 +137,10 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
     for (size_t n : lengths) {
       for (size_t offset = 0; offset < 4; ++offset) {
         std::vector<float> in(n + 8), dy(n + 8), out(n + 8, kCanary);
-        std::copy(inputs.in.begin(), inputs.in.begin() + n, in.begin() + offset);
-        std::copy(inputs.dy.begin(), inputs.dy.begin() + n, dy.begin() + offset);
+        std::copy(inputs.in.begin(), inputs.in.begin() + n,
+                  in.begin() + offset);
+        std::copy(inputs.dy.begin(), inputs.dy.begin() + n,
+                  dy.begin() + offset);
         ASSERT_EQ(c.Run(in.data() + offset, dy.data() + offset,
                         out.data() + offset, n),
                   SIMDACT_OK);
@@ -186,15 +187,14 @@ TEST(CrossTarget, ElementwiseAgreement) {
         if (c.Backward() && !(fabs(c.Math(inputs.in[i])) >= FLT_MIN)) {
           continue;
         }
-        const double d = c.Distance(out[i], first[i], inputs.in[i],
-                                    inputs.dy[i]);
+        const double d =
+            c.Distance(out[i], first[i], inputs.in[i], inputs.dy[i]);
         if (d > max_diff) max_diff = d;
       }
       EXPECT_LE(max_diff, 2.0 * c.max_ulp)
           << targets[t] << " vs " << targets[0];
       AccuracyReport::Get().Record("agree:" + c.Name(),
-                                   targets[t] + "-" + targets[0],
-                                   max_diff);
+                                   targets[t] + "-" + targets[0], max_diff);
     }
   }
   simdact_set_target("auto");

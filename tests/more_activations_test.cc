@@ -57,8 +57,8 @@ TEST_P(MoreActivationsTest, GeluTanhNegativeTailRelative) {
 TEST_P(MoreActivationsTest, SiluMishAtInfinity) {
   const std::vector<float> x = {-INFINITY, INFINITY, -FLT_MAX, FLT_MAX,
                                 -200.0f};
-  for (simdact_activation act : {SIMDACT_SILU, SIMDACT_MISH,
-                                 SIMDACT_GELU_TANH}) {
+  for (simdact_activation act :
+       {SIMDACT_SILU, SIMDACT_MISH, SIMDACT_GELU_TANH}) {
     SCOPED_TRACE(simdact_activation_name(act));
     const std::vector<float> y = Forward(act, x);
     EXPECT_EQ(y[0], 0.0f);
@@ -132,27 +132,34 @@ TEST(MoreActivations, NamesAndAliases) {
     const char* name;
     simdact_activation act;
   } names[] = {
-      {"silu", SIMDACT_SILU},           {"swish", SIMDACT_SILU},
-      {"gelu_tanh", SIMDACT_GELU_TANH}, {"mish", SIMDACT_MISH},
-      {"softplus", SIMDACT_SOFTPLUS},   {"softsign", SIMDACT_SOFTSIGN},
-      {"selu", SIMDACT_SELU},           {"celu", SIMDACT_CELU},
+      {"silu", SIMDACT_SILU},
+      {"swish", SIMDACT_SILU},
+      {"gelu_tanh", SIMDACT_GELU_TANH},
+      {"mish", SIMDACT_MISH},
+      {"softplus", SIMDACT_SOFTPLUS},
+      {"softsign", SIMDACT_SOFTSIGN},
+      {"selu", SIMDACT_SELU},
+      {"celu", SIMDACT_CELU},
       {"hard_sigmoid", SIMDACT_HARD_SIGMOID},
       {"hardsigmoid", SIMDACT_HARD_SIGMOID},
       {"hard_swish", SIMDACT_HARD_SWISH},
-      {"hardswish", SIMDACT_HARD_SWISH}, {"hard_silu", SIMDACT_HARD_SWISH},
-      {"relu6", SIMDACT_RELU6},         {"hardtanh", SIMDACT_HARDTANH},
-      {"hard_tanh", SIMDACT_HARDTANH},  {"log_sigmoid", SIMDACT_LOG_SIGMOID},
+      {"hardswish", SIMDACT_HARD_SWISH},
+      {"hard_silu", SIMDACT_HARD_SWISH},
+      {"relu6", SIMDACT_RELU6},
+      {"hardtanh", SIMDACT_HARDTANH},
+      {"hard_tanh", SIMDACT_HARDTANH},
+      {"log_sigmoid", SIMDACT_LOG_SIGMOID},
       {"LogSigmoid", SIMDACT_LOG_SIGMOID},
       {"tanhshrink", SIMDACT_TANHSHRINK},
       {"softshrink", SIMDACT_SOFTSHRINK},
       {"hardshrink", SIMDACT_HARDSHRINK},
-      {"exponential", SIMDACT_EXPONENTIAL}, {"linear", SIMDACT_LINEAR},
+      {"exponential", SIMDACT_EXPONENTIAL},
+      {"linear", SIMDACT_LINEAR},
       {"gelu_approximate_tanh", SIMDACT_GELU_TANH},
   };
   for (const auto& n : names) {
     simdact_activation act;
-    ASSERT_EQ(simdact_activation_from_name(n.name, &act), SIMDACT_OK)
-        << n.name;
+    ASSERT_EQ(simdact_activation_from_name(n.name, &act), SIMDACT_OK) << n.name;
     EXPECT_EQ(act, n.act) << n.name;
   }
   // Every implemented value round-trips through its canonical name.

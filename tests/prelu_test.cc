@@ -45,34 +45,40 @@ using PReluTest = TargetTest;
 
 TEST_P(PReluTest, ExactAgainstReference) {
   for (const Shape& s : Shapes()) {
-    SCOPED_TRACE(std::to_string(s.outer) + "x" + std::to_string(s.channels) + "x" +
-                 std::to_string(s.inner));
-    const Data d = MakeData(s, static_cast<uint32_t>(s.channels * 31 + s.inner));
+    SCOPED_TRACE(std::to_string(s.outer) + "x" + std::to_string(s.channels) +
+                 "x" + std::to_string(s.inner));
+    const Data d =
+        MakeData(s, static_cast<uint32_t>(s.channels * 31 + s.inner));
     const size_t n = d.x.size();
     std::vector<float> y(n), deriv(n), dx(n), dx_from_y(n), dalpha(s.channels);
     simdact_params p = simdact_default_params(SIMDACT_PRELU);
     p.prelu_alpha = d.alpha.data();
     p.channels = s.channels;
     p.inner = s.inner;
-    ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer, s.channels,
-                            s.inner),
+    ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer,
+                            s.channels, s.inner),
               SIMDACT_OK);
-    ASSERT_EQ(simdact_derivative(SIMDACT_PRELU, &p, d.x.data(), deriv.data(), n),
+    ASSERT_EQ(
+        simdact_derivative(SIMDACT_PRELU, &p, d.x.data(), deriv.data(), n),
+        SIMDACT_OK);
+    ASSERT_EQ(simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(),
+                                     dx.data(), dalpha.data(), s.outer,
+                                     s.channels, s.inner),
               SIMDACT_OK);
-    ASSERT_EQ(simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(), dx.data(),
-                                     dalpha.data(), s.outer, s.channels, s.inner),
-              SIMDACT_OK);
-    ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y.data(), d.dy.data(),
-                                           dx_from_y.data(), n),
+    ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y.data(),
+                                           d.dy.data(), dx_from_y.data(), n),
               SIMDACT_OK);
     std::vector<double> want_dalpha(s.channels, 0.0), abs_sum(s.channels, 0.0);
     for (size_t i = 0; i < n; ++i) {
       const size_t c = (i / s.inner) % s.channels;
       const double a = d.alpha[c];
       const double f = reference::LeakyReluDerivative(d.x[i], a);
-      EXPECT_EQ(UlpDistance(y[i], static_cast<float>(reference::LeakyRelu(d.x[i], a))), 0u)
+      EXPECT_EQ(UlpDistance(
+                    y[i], static_cast<float>(reference::LeakyRelu(d.x[i], a))),
+                0u)
           << "forward i=" << i << " x=" << d.x[i];
-      EXPECT_EQ(UlpDistance(deriv[i], static_cast<float>(f)), 0u) << "derivative i=" << i;
+      EXPECT_EQ(UlpDistance(deriv[i], static_cast<float>(f)), 0u)
+          << "derivative i=" << i;
       EXPECT_EQ(UlpDistance(dx[i], static_cast<float>(d.dy[i] * f)), 0u)
           << "backward i=" << i;
       // From y: the same, except where x's sign is lost in y (alpha x
@@ -90,11 +96,13 @@ TEST_P(PReluTest, ExactAgainstReference) {
       const double tol = std::ldexp(fabs(want_dalpha[c]), -22) +
                          std::ldexp(abs_sum[c] * static_cast<double>(n), -40);
       if (!isfinite(static_cast<float>(want_dalpha[c]))) {
-        EXPECT_TRUE(isnan(dalpha[c]) || dalpha[c] == static_cast<float>(want_dalpha[c]))
+        EXPECT_TRUE(isnan(dalpha[c]) ||
+                    dalpha[c] == static_cast<float>(want_dalpha[c]))
             << "c=" << c;
       } else {
         EXPECT_LE(fabs(dalpha[c] - want_dalpha[c]), tol + UlpOf(want_dalpha[c]))
-            << "dalpha c=" << c << " got " << dalpha[c] << " want " << want_dalpha[c];
+            << "dalpha c=" << c << " got " << dalpha[c] << " want "
+            << want_dalpha[c];
       }
     }
   }
@@ -104,21 +112,26 @@ TEST_P(PReluTest, InPlaceAndSharedSlope) {
   const Shape s{3, 4, 9};
   const Data d = MakeData(s, 5);
   std::vector<float> y(d.x.size()), inplace = d.x;
-  ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer, s.channels, s.inner),
-            SIMDACT_OK);
-  ASSERT_EQ(simdact_prelu(inplace.data(), d.alpha.data(), inplace.data(), s.outer,
+  ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer,
                           s.channels, s.inner),
             SIMDACT_OK);
-  for (size_t i = 0; i < y.size(); ++i) EXPECT_EQ(UlpDistance(y[i], inplace[i]), 0u);
+  ASSERT_EQ(simdact_prelu(inplace.data(), d.alpha.data(), inplace.data(),
+                          s.outer, s.channels, s.inner),
+            SIMDACT_OK);
+  for (size_t i = 0; i < y.size(); ++i)
+    EXPECT_EQ(UlpDistance(y[i], inplace[i]), 0u);
   // channels = 1 is LeakyReLU with that slope.
   std::vector<float> shared(d.x.size()), leaky(d.x.size());
-  ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), shared.data(), 1, 1, d.x.size()),
+  ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), shared.data(), 1, 1,
+                          d.x.size()),
             SIMDACT_OK);
   simdact_params p = simdact_default_params(SIMDACT_LEAKY_RELU);
   p.alpha = d.alpha[0];
-  ASSERT_EQ(simdact_forward(SIMDACT_LEAKY_RELU, &p, d.x.data(), leaky.data(), d.x.size()),
+  ASSERT_EQ(simdact_forward(SIMDACT_LEAKY_RELU, &p, d.x.data(), leaky.data(),
+                            d.x.size()),
             SIMDACT_OK);
-  for (size_t i = 0; i < y.size(); ++i) EXPECT_EQ(UlpDistance(shared[i], leaky[i]), 0u);
+  for (size_t i = 0; i < y.size(); ++i)
+    EXPECT_EQ(UlpDistance(shared[i], leaky[i]), 0u);
 }
 
 SIMDACT_INSTANTIATE_FOR_TARGETS(PReluTest);

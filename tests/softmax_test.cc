@@ -33,10 +33,9 @@ std::vector<float> RandomRow(size_t n, float lo, float hi, uint32_t seed) {
 }
 
 const std::vector<size_t>& RowLengths() {
-  static const std::vector<size_t> lengths = {1,  2,  3,   4,   5,    7,    8,
-                                              9,  15, 16,  17,  31,   33,   63,
-                                              64, 65, 100, 1000, 4097, 32000,
-                                              100000};
+  static const std::vector<size_t> lengths = {
+      1,  2,  3,  4,  5,  7,   8,    9,    15,    16,    17,
+      31, 33, 63, 64, 65, 100, 1000, 4097, 32000, 100000};
   return lengths;
 }
 
@@ -47,22 +46,28 @@ TEST_P(SoftmaxTest, ForwardWithinBound) {
     // Narrow rows exercise the sum; wide ones exp's full range and the
     // exactness of x - max.
     for (float span : {10.0f, 200.0f}) {
-      SCOPED_TRACE("cols=" + std::to_string(cols) + " span=" + std::to_string(span));
+      SCOPED_TRACE("cols=" + std::to_string(cols) +
+                   " span=" + std::to_string(span));
       const size_t rows = cols < 100 ? 3 : 1;
-      const std::vector<float> x = RandomRow(rows * cols, -span, span * 0.25f, cols);
+      const std::vector<float> x =
+          RandomRow(rows * cols, -span, span * 0.25f, cols);
       std::vector<float> y(x.size());
       ASSERT_EQ(simdact_softmax(x.data(), y.data(), rows, cols), SIMDACT_OK);
       double max_err = 0.0;
       int reported = 0;
       for (size_t r = 0; r < rows; ++r) {
-        const std::vector<double> want = reference::SoftmaxRow(&x[r * cols], cols);
+        const std::vector<double> want =
+            reference::SoftmaxRow(&x[r * cols], cols);
         for (size_t i = 0; i < cols; ++i) {
-          const uint64_t ulps = UlpDistance(y[r * cols + i], static_cast<float>(want[i]));
+          const uint64_t ulps =
+              UlpDistance(y[r * cols + i], static_cast<float>(want[i]));
           if (ulps > kForwardUlps && reported++ < 5) {
-            ADD_FAILURE() << "row " << r << " i=" << i << " x=" << x[r * cols + i]
-                          << " got " << y[r * cols + i] << " want " << want[i];
+            ADD_FAILURE() << "row " << r << " i=" << i
+                          << " x=" << x[r * cols + i] << " got "
+                          << y[r * cols + i] << " want " << want[i];
           }
-          if (static_cast<double>(ulps) > max_err) max_err = static_cast<double>(ulps);
+          if (static_cast<double>(ulps) > max_err)
+            max_err = static_cast<double>(ulps);
         }
       }
       AccuracyReport::Get().Record("softmax.forward", GetParam(), max_err);
@@ -72,17 +77,20 @@ TEST_P(SoftmaxTest, ForwardWithinBound) {
 
 // Checks dx against the reference with the backward bound.
 void ExpectBackwardWithinBound(const std::vector<double>& y, const float* dy,
-                               const float* dx, size_t n, const std::string& name,
+                               const float* dx, size_t n,
+                               const std::string& name,
                                const std::string& target) {
   double s;
-  const std::vector<double> want = reference::SoftmaxBackwardRow(y.data(), dy, n, &s);
+  const std::vector<double> want =
+      reference::SoftmaxBackwardRow(y.data(), dy, n, &s);
   double max_err = 0.0;
   int reported = 0;
   for (size_t i = 0; i < n; ++i) {
     const double scale = UlpOf(fabs(y[i]) * (fabs(dy[i]) + fabs(s)));
     const double err = fabs(dx[i] - want[i]) / scale;
     if (!(err <= kBackwardUlps) && reported++ < 5) {
-      ADD_FAILURE() << name << " i=" << i << " got " << dx[i] << " want " << want[i];
+      ADD_FAILURE() << name << " i=" << i << " got " << dx[i] << " want "
+                    << want[i];
     }
     if (err > max_err) max_err = err;
   }
@@ -104,8 +112,8 @@ TEST_P(SoftmaxTest, BackwardWithinBound) {
     std::vector<float> yf(cols);
     for (size_t i = 0; i < cols; ++i) yf[i] = static_cast<float>(y[i]);
     const std::vector<double> yd(yf.begin(), yf.end());
-    ASSERT_EQ(simdact_softmax_backward_from_output(yf.data(), dy.data(), dx.data(), 1,
-                                                   cols),
+    ASSERT_EQ(simdact_softmax_backward_from_output(yf.data(), dy.data(),
+                                                   dx.data(), 1, cols),
               SIMDACT_OK);
     ExpectBackwardWithinBound(yd, dy.data(), dx.data(), cols,
                               "softmax.backward_from_output", GetParam());
@@ -147,17 +155,21 @@ TEST_P(SoftmaxTest, InPlaceAndMisaligned) {
   const size_t rows = 4, cols = 37;
   const std::vector<float> x = RandomRow(rows * cols + 3, -5.0f, 5.0f, 3);
   std::vector<float> out(rows * cols + 3);
-  ASSERT_EQ(simdact_softmax(x.data() + 1, out.data() + 3, rows, cols), SIMDACT_OK);
+  ASSERT_EQ(simdact_softmax(x.data() + 1, out.data() + 3, rows, cols),
+            SIMDACT_OK);
   std::vector<float> inplace(x.begin() + 1, x.begin() + 1 + rows * cols);
-  ASSERT_EQ(simdact_softmax(inplace.data(), inplace.data(), rows, cols), SIMDACT_OK);
+  ASSERT_EQ(simdact_softmax(inplace.data(), inplace.data(), rows, cols),
+            SIMDACT_OK);
   for (size_t i = 0; i < rows * cols; ++i) EXPECT_EQ(inplace[i], out[i + 3]);
   // dx in place of dy.
   const std::vector<float> dy = RandomRow(rows * cols, -1.0f, 1.0f, 4);
   std::vector<float> dx(rows * cols), g = dy;
-  ASSERT_EQ(simdact_softmax_backward(x.data() + 1, dy.data(), dx.data(), rows, cols),
-            SIMDACT_OK);
-  ASSERT_EQ(simdact_softmax_backward(x.data() + 1, g.data(), g.data(), rows, cols),
-            SIMDACT_OK);
+  ASSERT_EQ(
+      simdact_softmax_backward(x.data() + 1, dy.data(), dx.data(), rows, cols),
+      SIMDACT_OK);
+  ASSERT_EQ(
+      simdact_softmax_backward(x.data() + 1, g.data(), g.data(), rows, cols),
+      SIMDACT_OK);
   for (size_t i = 0; i < rows * cols; ++i) EXPECT_EQ(g[i], dx[i]);
 }
 

@@ -1,5 +1,7 @@
 // The target API: listing, forcing, errors, the reference pseudo-target, and
 // that forcing survives calls into Highway's own target detection.
+#include "hwy/targets.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "hwy/targets.h"
 #include "simdact/simdact.h"
 #include "simdact/simdact.hpp"
 
@@ -23,7 +24,8 @@ TEST(Targets, SupportedIsSubsetOfCompiled) {
   EXPECT_EQ(compiled.back(), "reference");
   EXPECT_EQ(supported.back(), "reference");
   for (const std::string& s : supported) {
-    EXPECT_NE(std::find(compiled.begin(), compiled.end(), s), compiled.end()) << s;
+    EXPECT_NE(std::find(compiled.begin(), compiled.end(), s), compiled.end())
+        << s;
   }
   EXPECT_EQ(simdact_compiled_targets(nullptr, 0), compiled.size());
 }
@@ -47,8 +49,10 @@ TEST(Targets, UnknownAndUnsupportedAreErrors) {
   EXPECT_EQ(simdact_set_target(nullptr), SIMDACT_ERROR_NULL_POINTER);
   const std::vector<std::string> supported = SupportedTargets();
   for (const std::string& name : CompiledTargets()) {
-    if (std::find(supported.begin(), supported.end(), name) == supported.end()) {
-      EXPECT_EQ(simdact_set_target(name.c_str()), SIMDACT_ERROR_UNSUPPORTED_TARGET)
+    if (std::find(supported.begin(), supported.end(), name) ==
+        supported.end()) {
+      EXPECT_EQ(simdact_set_target(name.c_str()),
+                SIMDACT_ERROR_UNSUPPORTED_TARGET)
           << name;
     }
   }

@@ -52,17 +52,16 @@ inline float Bits(uint32_t u) {
 
 // Values every kernel must handle, whatever its range.
 inline std::vector<float> SpecialValues() {
-  std::vector<float> v = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, -NAN,
-                          FLT_MAX, -FLT_MAX, FLT_MIN, -FLT_MIN,
-                          Bits(1), Bits(0x80000001u),           // denorm_min
-                          Bits(0x00400000u), Bits(0x80400000u),  // subnormals
-                          1.0f, -1.0f, 0.5f, -0.5f, 1e-30f, -1e-30f,
-                          // thresholds of the kernels' branches and of the
-                          // results' range (overflow, underflow, rounding)
-                          0.5493061f, -0.5493061f, 9.01f, -9.01f, 17.33f,
-                          -17.33f, 18.0f, -18.0f, 87.33f, -87.33f, 88.72283f,
-                          -88.72283f, 89.0f, -89.0f, 103.97f, -103.97f,
-                          104.0f, -104.0f, 100.0f, -100.0f, 50.0f, -50.0f};
+  std::vector<float> v = {
+      0.0f, -0.0f, INFINITY, -INFINITY, NAN, -NAN, FLT_MAX, -FLT_MAX, FLT_MIN,
+      -FLT_MIN, Bits(1), Bits(0x80000001u),  // denorm_min
+      Bits(0x00400000u), Bits(0x80400000u),  // subnormals
+      1.0f, -1.0f, 0.5f, -0.5f, 1e-30f, -1e-30f,
+      // thresholds of the kernels' branches and of the
+      // results' range (overflow, underflow, rounding)
+      0.5493061f, -0.5493061f, 9.01f, -9.01f, 17.33f, -17.33f, 18.0f, -18.0f,
+      87.33f, -87.33f, 88.72283f, -88.72283f, 89.0f, -89.0f, 103.97f, -103.97f,
+      104.0f, -104.0f, 100.0f, -100.0f, 50.0f, -50.0f};
   return v;
 }
 
@@ -79,10 +78,18 @@ inline std::vector<float> SweepInputs(size_t n, uint32_t seed) {
   std::uniform_real_distribution<float> narrow(-1.0f, 1.0f);
   while (v.size() < n) {
     switch ((v.size() / 64) % 4) {
-      case 0: v.push_back(Bits(rng())); break;
-      case 1: v.push_back(wide(rng)); break;
-      case 2: v.push_back(mid(rng)); break;
-      default: v.push_back(narrow(rng) * std::ldexp(1.0f, -(rng() % 30))); break;
+      case 0:
+        v.push_back(Bits(rng()));
+        break;
+      case 1:
+        v.push_back(wide(rng));
+        break;
+      case 2:
+        v.push_back(mid(rng));
+        break;
+      default:
+        v.push_back(narrow(rng) * std::ldexp(1.0f, -(rng() % 30)));
+        break;
     }
   }
   v.resize(n);
@@ -128,10 +135,10 @@ inline std::string TargetParamName(
   return name;
 }
 
-#define SIMDACT_INSTANTIATE_FOR_TARGETS(suite)                          \
-  INSTANTIATE_TEST_SUITE_P(                                            \
-      Targets, suite,                                                  \
-      testing::ValuesIn(::simdact::test::SupportedTargetNames()),      \
+#define SIMDACT_INSTANTIATE_FOR_TARGETS(suite)                    \
+  INSTANTIATE_TEST_SUITE_P(                                       \
+      Targets, suite,                                             \
+      testing::ValuesIn(::simdact::test::SupportedTargetNames()), \
       ::simdact::test::TargetParamName)
 
 }  // namespace test

@@ -46,12 +46,18 @@ class Dnnl : public Peer {
  private:
   static std::string IsaName(dnnl::cpu_isa isa) {
     switch (isa) {
-      case dnnl::cpu_isa::avx2: return "avx2";
-      case dnnl::cpu_isa::avx512_core: return "avx512_core";
-      case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
-      case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
-      case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
-      default: return std::to_string(static_cast<int>(isa));
+      case dnnl::cpu_isa::avx2:
+        return "avx2";
+      case dnnl::cpu_isa::avx512_core:
+        return "avx512_core";
+      case dnnl::cpu_isa::avx512_core_vnni:
+        return "avx512_core_vnni";
+      case dnnl::cpu_isa::avx512_core_bf16:
+        return "avx512_core_bf16";
+      case dnnl::cpu_isa::avx512_core_amx:
+        return "avx512_core_amx";
+      default:
+        return std::to_string(static_cast<int>(isa));
     }
   }
 
@@ -70,7 +76,9 @@ class Dnnl : public Peer {
     algorithm alg = algorithm::eltwise_relu, alg_dst = alg;
     float alpha = 0.0f;
     switch (p.func) {
-      case Func::kLeakyRelu: alpha = kLeakyAlpha; break;
+      case Func::kLeakyRelu:
+        alpha = kLeakyAlpha;
+        break;
       case Func::kElu:
         alg = algorithm::eltwise_elu;
         alg_dst = algorithm::eltwise_elu_use_dst_for_bwd;
@@ -84,7 +92,8 @@ class Dnnl : public Peer {
         alg = algorithm::eltwise_tanh;
         alg_dst = algorithm::eltwise_tanh_use_dst_for_bwd;
         break;
-      default: break;
+      default:
+        break;
     }
     if (p.func == Func::kRelu || p.func == Func::kLeakyRelu) {
       alg_dst = algorithm::eltwise_relu_use_dst_for_bwd;
@@ -93,31 +102,35 @@ class Dnnl : public Peer {
     if (p.kind == Kind::kForward) {
       dnnl::eltwise_forward::primitive_desc pd(
           {prop_kind::forward_inference, alg, md, alpha}, engine_);
-      return Run(dnnl::eltwise_forward(pd),
-                 {{DNNL_ARG_SRC, Mem(md, b.x)}, {DNNL_ARG_DST, Mem(md, b.out)}});
+      return Run(dnnl::eltwise_forward(pd), {{DNNL_ARG_SRC, Mem(md, b.x)},
+                                             {DNNL_ARG_DST, Mem(md, b.out)}});
     }
     const bool from_y = p.kind == Kind::kBackwardFromY;
     const algorithm a = from_y ? alg_dst : alg;
     dnnl::eltwise_forward::primitive_desc hint(
         {prop_kind::forward_training, a, md, alpha}, engine_);
-    dnnl::eltwise_backward::primitive_desc pd({a, md, md, alpha}, engine_, hint);
-    return Run(dnnl::eltwise_backward(pd),
-               {{from_y ? DNNL_ARG_DST : DNNL_ARG_SRC, Mem(md, from_y ? b.y : b.x)},
-                {DNNL_ARG_DIFF_DST, Mem(md, b.dy)},
-                {DNNL_ARG_DIFF_SRC, Mem(md, b.out)}});
+    dnnl::eltwise_backward::primitive_desc pd({a, md, md, alpha}, engine_,
+                                              hint);
+    return Run(
+        dnnl::eltwise_backward(pd),
+        {{from_y ? DNNL_ARG_DST : DNNL_ARG_SRC, Mem(md, from_y ? b.y : b.x)},
+         {DNNL_ARG_DIFF_DST, Mem(md, b.dy)},
+         {DNNL_ARG_DIFF_SRC, Mem(md, b.out)}});
   }
 
   std::function<void()> Prelu(const Problem& p, const Buffers& b) {
     if (p.kind == Kind::kBackwardFromY) return {};
     const auto c = static_cast<memory::dim>(kPreluChannels);
-    const memory::desc md({static_cast<memory::dim>(Rows(p)), c}, dt::f32, tag::ab);
+    const memory::desc md({static_cast<memory::dim>(Rows(p)), c}, dt::f32,
+                          tag::ab);
     const memory::desc wd({1, c}, dt::f32, tag::ab);
     dnnl::prelu_forward::primitive_desc fwd(
         {prop_kind::forward_training, md, wd}, engine_);
     if (p.kind == Kind::kForward) {
-      return Run(dnnl::prelu_forward(fwd), {{DNNL_ARG_SRC, Mem(md, b.x)},
-                                            {DNNL_ARG_WEIGHTS, Mem(wd, b.alpha)},
-                                            {DNNL_ARG_DST, Mem(md, b.out)}});
+      return Run(dnnl::prelu_forward(fwd),
+                 {{DNNL_ARG_SRC, Mem(md, b.x)},
+                  {DNNL_ARG_WEIGHTS, Mem(wd, b.alpha)},
+                  {DNNL_ARG_DST, Mem(md, b.out)}});
     }
     dnnl::prelu_backward::primitive_desc pd({md, wd, md, wd}, engine_, fwd);
     return Run(dnnl::prelu_backward(pd),
@@ -130,22 +143,23 @@ class Dnnl : public Peer {
 
   std::function<void()> Softmax(const Problem& p, const Buffers& b) {
     if (p.kind == Kind::kBackward) return {};  // oneDNN's backward takes y
-    const memory::desc md({static_cast<memory::dim>(Rows(p)),
-                           static_cast<memory::dim>(p.cols)},
-                          dt::f32, tag::ab);
+    const memory::desc md(
+        {static_cast<memory::dim>(Rows(p)), static_cast<memory::dim>(p.cols)},
+        dt::f32, tag::ab);
     dnnl::softmax_forward::primitive_desc fwd(
         {p.kind == Kind::kForward ? prop_kind::forward_inference
                                   : prop_kind::forward_training,
          md, 1},
         engine_);
     if (p.kind == Kind::kForward) {
-      return Run(dnnl::softmax_forward(fwd),
-                 {{DNNL_ARG_SRC, Mem(md, b.x)}, {DNNL_ARG_DST, Mem(md, b.out)}});
+      return Run(dnnl::softmax_forward(fwd), {{DNNL_ARG_SRC, Mem(md, b.x)},
+                                              {DNNL_ARG_DST, Mem(md, b.out)}});
     }
     dnnl::softmax_backward::primitive_desc pd({md, md, 1}, engine_, fwd);
-    return Run(dnnl::softmax_backward(pd), {{DNNL_ARG_DST, Mem(md, b.y)},
-                                            {DNNL_ARG_DIFF_DST, Mem(md, b.dy)},
-                                            {DNNL_ARG_DIFF_SRC, Mem(md, b.out)}});
+    return Run(dnnl::softmax_backward(pd),
+               {{DNNL_ARG_DST, Mem(md, b.y)},
+                {DNNL_ARG_DIFF_DST, Mem(md, b.dy)},
+                {DNNL_ARG_DIFF_SRC, Mem(md, b.out)}});
   }
 
   dnnl::engine engine_;

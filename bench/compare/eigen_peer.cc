@@ -38,12 +38,23 @@ class EigenPeer : public Peer {
         Vec x(b.x, n);
         Out y(b.out, n);
         switch (f) {
-          case Func::kRelu: y = x.max(0.0f); break;
-          case Func::kLeakyRelu: y = (x > 0.0f).select(x, a * x); break;
-          case Func::kElu: y = (x > 0.0f).select(x, a * x.expm1()); break;
-          case Func::kSigmoid: y = x.logistic(); break;
-          case Func::kTanh: y = x.tanh(); break;
-          default: break;
+          case Func::kRelu:
+            y = x.max(0.0f);
+            break;
+          case Func::kLeakyRelu:
+            y = (x > 0.0f).select(x, a * x);
+            break;
+          case Func::kElu:
+            y = (x > 0.0f).select(x, a * x.expm1());
+            break;
+          case Func::kSigmoid:
+            y = x.logistic();
+            break;
+          case Func::kTanh:
+            y = x.tanh();
+            break;
+          default:
+            break;
         }
       };
     }
@@ -52,12 +63,23 @@ class EigenPeer : public Peer {
         Vec x(b.x, n), dy(b.dy, n);
         Out dx(b.out, n);
         switch (f) {
-          case Func::kRelu: dx = (x > 0.0f).select(dy, 0.0f); break;
-          case Func::kLeakyRelu: dx = (x > 0.0f).select(dy, a * dy); break;
-          case Func::kElu: dx = (x > 0.0f).select(dy, a * dy * x.exp()); break;
-          case Func::kSigmoid: dx = dy * x.logistic() * (1.0f - x.logistic()); break;
-          case Func::kTanh: dx = dy * (1.0f - x.tanh().square()); break;
-          default: break;
+          case Func::kRelu:
+            dx = (x > 0.0f).select(dy, 0.0f);
+            break;
+          case Func::kLeakyRelu:
+            dx = (x > 0.0f).select(dy, a * dy);
+            break;
+          case Func::kElu:
+            dx = (x > 0.0f).select(dy, a * dy * x.exp());
+            break;
+          case Func::kSigmoid:
+            dx = dy * x.logistic() * (1.0f - x.logistic());
+            break;
+          case Func::kTanh:
+            dx = dy * (1.0f - x.tanh().square());
+            break;
+          default:
+            break;
         }
       };
     }
@@ -65,12 +87,23 @@ class EigenPeer : public Peer {
       Vec y(b.y, n), dy(b.dy, n);
       Out dx(b.out, n);
       switch (f) {
-        case Func::kRelu: dx = (y > 0.0f).select(dy, 0.0f); break;
-        case Func::kLeakyRelu: dx = (y > 0.0f).select(dy, a * dy); break;
-        case Func::kElu: dx = (y > 0.0f).select(dy, dy * (y + a)); break;
-        case Func::kSigmoid: dx = dy * y * (1.0f - y); break;
-        case Func::kTanh: dx = dy * (1.0f - y.square()); break;
-        default: break;
+        case Func::kRelu:
+          dx = (y > 0.0f).select(dy, 0.0f);
+          break;
+        case Func::kLeakyRelu:
+          dx = (y > 0.0f).select(dy, a * dy);
+          break;
+        case Func::kElu:
+          dx = (y > 0.0f).select(dy, dy * (y + a));
+          break;
+        case Func::kSigmoid:
+          dx = dy * y * (1.0f - y);
+          break;
+        case Func::kTanh:
+          dx = dy * (1.0f - y.square());
+          break;
+        default:
+          break;
       }
     };
   }
@@ -85,12 +118,14 @@ class EigenPeer : public Peer {
     if (p.kind == Kind::kForward) {
       return [=] {
         Mat x(b.x, c, rows);
-        MatOut(b.out, c, rows) = (x > 0.0f).select(x, x.colwise() * Vec(b.alpha, c));
+        MatOut(b.out, c, rows) =
+            (x > 0.0f).select(x, x.colwise() * Vec(b.alpha, c));
       };
     }
     return [=] {
       Mat x(b.x, c, rows), dy(b.dy, c, rows);
-      MatOut(b.out, c, rows) = (x > 0.0f).select(dy, dy.colwise() * Vec(b.alpha, c));
+      MatOut(b.out, c, rows) =
+          (x > 0.0f).select(dy, dy.colwise() * Vec(b.alpha, c));
       Out(b.dalpha, c) = (x > 0.0f).select(0.0f, dy * x).rowwise().sum();
     };
   }

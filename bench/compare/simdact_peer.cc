@@ -8,13 +8,20 @@ namespace {
 
 simdact_activation Act(Func f) {
   switch (f) {
-    case Func::kRelu: return SIMDACT_RELU;
-    case Func::kLeakyRelu: return SIMDACT_LEAKY_RELU;
-    case Func::kPrelu: return SIMDACT_PRELU;
-    case Func::kElu: return SIMDACT_ELU;
-    case Func::kSigmoid: return SIMDACT_SIGMOID;
-    case Func::kTanh: return SIMDACT_TANH;
-    case Func::kSoftmax: return SIMDACT_SOFTMAX;
+    case Func::kRelu:
+      return SIMDACT_RELU;
+    case Func::kLeakyRelu:
+      return SIMDACT_LEAKY_RELU;
+    case Func::kPrelu:
+      return SIMDACT_PRELU;
+    case Func::kElu:
+      return SIMDACT_ELU;
+    case Func::kSigmoid:
+      return SIMDACT_SIGMOID;
+    case Func::kTanh:
+      return SIMDACT_TANH;
+    case Func::kSoftmax:
+      return SIMDACT_SOFTMAX;
   }
   return SIMDACT_RELU;
 }

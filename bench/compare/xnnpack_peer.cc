@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <xnnpack.h>
 
 #include "bench/compare/peer.h"
@@ -16,7 +15,8 @@ namespace {
 
 void Check(xnn_status s, const char* what) {
   if (s != xnn_status_success) {
-    fprintf(stderr, "XNNPACK: %s failed (status %d)\n", what, static_cast<int>(s));
+    fprintf(stderr, "XNNPACK: %s failed (status %d)\n", what,
+            static_cast<int>(s));
     abort();
   }
 }
@@ -35,12 +35,15 @@ class Xnnpack : public Peer {
     size_t batch = p.n;  // element-wise: batch of n rows of 1 channel
     switch (p.func) {
       case Func::kRelu:
-        Check(xnn_create_clamp_nc_f32(1, 1, 1, 0.0f, INFINITY, 0, &op), "clamp");
+        Check(xnn_create_clamp_nc_f32(1, 1, 1, 0.0f, INFINITY, 0, &op),
+              "clamp");
         Check(xnn_setup_clamp_nc_f32(op, batch, b.x, b.out, nullptr), "setup");
         break;
       case Func::kLeakyRelu:
-        Check(xnn_create_leaky_relu_nc_f32(1, 1, 1, kLeakyAlpha, 0, &op), "leaky");
-        Check(xnn_setup_leaky_relu_nc_f32(op, batch, b.x, b.out, nullptr), "setup");
+        Check(xnn_create_leaky_relu_nc_f32(1, 1, 1, kLeakyAlpha, 0, &op),
+              "leaky");
+        Check(xnn_setup_leaky_relu_nc_f32(op, batch, b.x, b.out, nullptr),
+              "setup");
         break;
       case Func::kElu:
         Check(xnn_create_elu_nc_f32(1, 1, 1, kEluAlpha, 0, &op), "elu");
@@ -48,17 +51,21 @@ class Xnnpack : public Peer {
         break;
       case Func::kSigmoid:
         Check(xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &op), "sigmoid");
-        Check(xnn_setup_sigmoid_nc_f32(op, batch, b.x, b.out, nullptr), "setup");
+        Check(xnn_setup_sigmoid_nc_f32(op, batch, b.x, b.out, nullptr),
+              "setup");
         break;
       case Func::kPrelu: {
         const size_t c = kPreluChannels;
         Check(xnn_create_prelu_nc_f32(c, c, c, b.alpha, 0, &op), "prelu");
-        Check(xnn_setup_prelu_nc_f32(op, Rows(p), b.x, b.out, nullptr), "setup");
+        Check(xnn_setup_prelu_nc_f32(op, Rows(p), b.x, b.out, nullptr),
+              "setup");
         break;
       }
       case Func::kSoftmax:
-        Check(xnn_create_softmax_nc_f32(p.cols, p.cols, p.cols, 0, &op), "softmax");
-        Check(xnn_setup_softmax_nc_f32(op, Rows(p), b.x, b.out, nullptr), "setup");
+        Check(xnn_create_softmax_nc_f32(p.cols, p.cols, p.cols, 0, &op),
+              "softmax");
+        Check(xnn_setup_softmax_nc_f32(op, Rows(p), b.x, b.out, nullptr),
+              "setup");
         break;
       default:
         return {};

@@ -116,16 +116,15 @@ SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
  * Where Keras differs from PyTorch: "gelu_tanh" is PyTorch's
  * gelu(approximate='tanh') and Keras' gelu(approximate=True); Keras 3
  * "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used 0.2 x + 0.5). */
-SIMDACT_API simdact_status simdact_activation_from_name(
-    const char* name, simdact_activation* act);
+SIMDACT_API simdact_status
+simdact_activation_from_name(const char* name, simdact_activation* act);
 /* The canonical name, or NULL for an unknown value. */
 SIMDACT_API const char* simdact_activation_name(simdact_activation act);
 
 /* y = f(x). Softmax: over each row of params->softmax_cols elements. */
 SIMDACT_API simdact_status simdact_forward(simdact_activation act,
                                            const simdact_params* params,
-                                           const float* x, float* y,
-                                           size_t n);
+                                           const float* x, float* y, size_t n);
 
 /* d = f'(x), element-wise. Conventions as PyTorch: relu'(0) = 0,
  * leaky_relu'(0) = prelu'(0) = alpha, elu'(0) = alpha, selu'(0) =
@@ -176,9 +175,8 @@ SIMDACT_API simdact_status simdact_prelu_backward(
 SIMDACT_API simdact_status simdact_softmax(const float* x, float* y,
                                            size_t rows, size_t cols);
 SIMDACT_API simdact_status simdact_softmax_backward(const float* x,
-                                                    const float* dy,
-                                                    float* dx, size_t rows,
-                                                    size_t cols);
+                                                    const float* dy, float* dx,
+                                                    size_t rows, size_t cols);
 SIMDACT_API simdact_status simdact_softmax_backward_from_output(
     const float* y, const float* dy, float* dx, size_t rows, size_t cols);
 /* The Jacobian of softmax over one row x[n]: jacobian[i*n + j] =
@@ -211,7 +209,7 @@ SIMDACT_API const char* simdact_active_target(void);
 SIMDACT_API simdact_status simdact_set_target(const char* name);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
-#endif  /* SIMDACT_SIMDACT_H_ */
+#endif /* SIMDACT_SIMDACT_H_ */

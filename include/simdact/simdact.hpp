@@ -45,26 +45,26 @@ inline simdact_params Params(simdact_activation act, float alpha) {
 
 // Element-wise activations: Name(x, y, n), NameDerivative(x, d, n),
 // NameBackward(x, dy, dx, n), NameBackwardFromOutput(y, dy, dx, n).
-#define SIMDACT_ELEMENTWISE_API(Name, ACT, ALPHA_DECL, ALPHA)                 \
-  [[nodiscard]] inline Status Name(const float* x, float* y,                  \
-                                   size_t n ALPHA_DECL) {                     \
-    const simdact_params p = detail::Params(ACT, ALPHA);                      \
-    return detail::S(simdact_forward(ACT, &p, x, y, n));                      \
-  }                                                                           \
-  [[nodiscard]] inline Status Name##Derivative(const float* x, float* d,      \
-                                               size_t n ALPHA_DECL) {         \
-    const simdact_params p = detail::Params(ACT, ALPHA);                      \
-    return detail::S(simdact_derivative(ACT, &p, x, d, n));                   \
-  }                                                                           \
-  [[nodiscard]] inline Status Name##Backward(                                 \
-      const float* x, const float* dy, float* dx, size_t n ALPHA_DECL) {      \
-    const simdact_params p = detail::Params(ACT, ALPHA);                      \
-    return detail::S(simdact_backward(ACT, &p, x, dy, dx, n));                \
-  }                                                                           \
-  [[nodiscard]] inline Status Name##BackwardFromOutput(                       \
-      const float* y, const float* dy, float* dx, size_t n ALPHA_DECL) {      \
-    const simdact_params p = detail::Params(ACT, ALPHA);                      \
-    return detail::S(simdact_backward_from_output(ACT, &p, y, dy, dx, n));    \
+#define SIMDACT_ELEMENTWISE_API(Name, ACT, ALPHA_DECL, ALPHA)                  \
+  [[nodiscard]] inline Status Name(const float* x, float* y,                   \
+                                   size_t n ALPHA_DECL) {                      \
+    const simdact_params p = detail::Params(ACT, ALPHA);                       \
+    return detail::S(simdact_forward(ACT, &p, x, y, n));                       \
+  }                                                                            \
+  [[nodiscard]] inline Status Name##Derivative(const float* x, float* d,       \
+                                               size_t n ALPHA_DECL) {          \
+    const simdact_params p = detail::Params(ACT, ALPHA);                       \
+    return detail::S(simdact_derivative(ACT, &p, x, d, n));                    \
+  }                                                                            \
+  [[nodiscard]] inline Status Name##Backward(const float* x, const float* dy,  \
+                                             float* dx, size_t n ALPHA_DECL) { \
+    const simdact_params p = detail::Params(ACT, ALPHA);                       \
+    return detail::S(simdact_backward(ACT, &p, x, dy, dx, n));                 \
+  }                                                                            \
+  [[nodiscard]] inline Status Name##BackwardFromOutput(                        \
+      const float* y, const float* dy, float* dx, size_t n ALPHA_DECL) {       \
+    const simdact_params p = detail::Params(ACT, ALPHA);                       \
+    return detail::S(simdact_backward_from_output(ACT, &p, y, dy, dx, n));     \
   }
 
 #define SIMDACT_COMMA ,
@@ -98,8 +98,7 @@ SIMDACT_ELEMENTWISE_API(Tanhshrink, SIMDACT_TANHSHRINK, , 0.0f)
 
 // The same with parameters beyond alpha: SET assigns fields of `p`.
 #define SIMDACT_ELEMENTWISE_API_P(Name, ACT, DECL, SET)                       \
-  [[nodiscard]] inline Status Name(const float* x, float* y,                  \
-                                   size_t n DECL) {                           \
+  [[nodiscard]] inline Status Name(const float* x, float* y, size_t n DECL) { \
     simdact_params p = simdact_default_params(ACT);                           \
     SET;                                                                      \
     return detail::S(simdact_forward(ACT, &p, x, y, n));                      \
@@ -110,8 +109,8 @@ SIMDACT_ELEMENTWISE_API(Tanhshrink, SIMDACT_TANHSHRINK, , 0.0f)
     SET;                                                                      \
     return detail::S(simdact_derivative(ACT, &p, x, d, n));                   \
   }                                                                           \
-  [[nodiscard]] inline Status Name##Backward(                                 \
-      const float* x, const float* dy, float* dx, size_t n DECL) {            \
+  [[nodiscard]] inline Status Name##Backward(const float* x, const float* dy, \
+                                             float* dx, size_t n DECL) {      \
     simdact_params p = simdact_default_params(ACT);                           \
     SET;                                                                      \
     return detail::S(simdact_backward(ACT, &p, x, dy, dx, n));                \
@@ -125,21 +124,20 @@ SIMDACT_ELEMENTWISE_API(Tanhshrink, SIMDACT_TANHSHRINK, , 0.0f)
 // SiLU / swish: x sigmoid(beta x) (BackwardFromOutput: kUndefined).
 SIMDACT_ELEMENTWISE_API_P(Silu, SIMDACT_SILU, SIMDACT_COMMA float beta = 1.0f,
                           p.beta = beta)
-SIMDACT_ELEMENTWISE_API_P(Softplus, SIMDACT_SOFTPLUS,
-                          SIMDACT_COMMA float beta = 1.0f
-                              SIMDACT_COMMA float threshold = 20.0f,
-                          (p.beta = beta, p.threshold = threshold))
-SIMDACT_ELEMENTWISE_API_P(Hardtanh, SIMDACT_HARDTANH,
-                          SIMDACT_COMMA float min_val = -1.0f
-                              SIMDACT_COMMA float max_val = 1.0f,
-                          (p.alpha = min_val, p.beta = max_val))
+SIMDACT_ELEMENTWISE_API_P(
+    Softplus, SIMDACT_SOFTPLUS,
+    SIMDACT_COMMA float beta = 1.0f SIMDACT_COMMA float threshold = 20.0f,
+    (p.beta = beta, p.threshold = threshold))
+SIMDACT_ELEMENTWISE_API_P(
+    Hardtanh, SIMDACT_HARDTANH,
+    SIMDACT_COMMA float min_val = -1.0f SIMDACT_COMMA float max_val = 1.0f,
+    (p.alpha = min_val, p.beta = max_val))
 #undef SIMDACT_ELEMENTWISE_API_P
 #undef SIMDACT_COMMA
 
 // PReLU over [outer, channels, inner] with alpha[channels].
-[[nodiscard]] inline Status PRelu(const float* x, const float* alpha,
-                                  float* y, size_t outer, size_t channels,
-                                  size_t inner) {
+[[nodiscard]] inline Status PRelu(const float* x, const float* alpha, float* y,
+                                  size_t outer, size_t channels, size_t inner) {
   return detail::S(simdact_prelu(x, alpha, y, outer, channels, inner));
 }
 // dalpha may be nullptr when only dx is wanted.
@@ -147,8 +145,8 @@ SIMDACT_ELEMENTWISE_API_P(Hardtanh, SIMDACT_HARDTANH,
                                           const float* dy, float* dx,
                                           float* dalpha, size_t outer,
                                           size_t channels, size_t inner) {
-  return detail::S(simdact_prelu_backward(x, alpha, dy, dx, dalpha, outer,
-                                          channels, inner));
+  return detail::S(
+      simdact_prelu_backward(x, alpha, dy, dx, dalpha, outer, channels, inner));
 }
 
 // Softmax over each of `rows` rows of `cols` elements.
@@ -165,8 +163,7 @@ SIMDACT_ELEMENTWISE_API_P(Hardtanh, SIMDACT_HARDTANH,
                                                       const float* dy,
                                                       float* dx, size_t rows,
                                                       size_t cols) {
-  return detail::S(
-      simdact_softmax_backward_from_output(y, dy, dx, rows, cols));
+  return detail::S(simdact_softmax_backward_from_output(y, dy, dx, rows, cols));
 }
 [[nodiscard]] inline Status SoftmaxJacobian(const float* x, size_t n,
                                             float* jacobian) {
@@ -175,26 +172,26 @@ SIMDACT_ELEMENTWISE_API_P(Hardtanh, SIMDACT_HARDTANH,
 
 #if __cplusplus >= 202002L
 // std::span overloads: sizes must match (else Status::kShape).
-#define SIMDACT_SPAN_API(Name)                                                \
-  [[nodiscard]] inline Status Name(std::span<const float> x,                  \
-                                   std::span<float> y) {                      \
-    if (x.size() != y.size()) return Status::kShape;                          \
-    return Name(x.data(), y.data(), x.size());                                \
-  }                                                                           \
-  [[nodiscard]] inline Status Name##Derivative(std::span<const float> x,      \
-                                               std::span<float> d) {          \
-    if (x.size() != d.size()) return Status::kShape;                          \
-    return Name##Derivative(x.data(), d.data(), x.size());                    \
-  }                                                                           \
-  [[nodiscard]] inline Status Name##Backward(std::span<const float> x,        \
-                                             std::span<const float> dy,       \
-                                             std::span<float> dx) {           \
+#define SIMDACT_SPAN_API(Name)                                                 \
+  [[nodiscard]] inline Status Name(std::span<const float> x,                   \
+                                   std::span<float> y) {                       \
+    if (x.size() != y.size()) return Status::kShape;                           \
+    return Name(x.data(), y.data(), x.size());                                 \
+  }                                                                            \
+  [[nodiscard]] inline Status Name##Derivative(std::span<const float> x,       \
+                                               std::span<float> d) {           \
+    if (x.size() != d.size()) return Status::kShape;                           \
+    return Name##Derivative(x.data(), d.data(), x.size());                     \
+  }                                                                            \
+  [[nodiscard]] inline Status Name##Backward(std::span<const float> x,         \
+                                             std::span<const float> dy,        \
+                                             std::span<float> dx) {            \
     if (x.size() != dy.size() || x.size() != dx.size()) return Status::kShape; \
-    return Name##Backward(x.data(), dy.data(), dx.data(), x.size());          \
-  }                                                                           \
-  [[nodiscard]] inline Status Name##BackwardFromOutput(                       \
-      std::span<const float> y, std::span<const float> dy,                    \
-      std::span<float> dx) {                                                  \
+    return Name##Backward(x.data(), dy.data(), dx.data(), x.size());           \
+  }                                                                            \
+  [[nodiscard]] inline Status Name##BackwardFromOutput(                        \
+      std::span<const float> y, std::span<const float> dy,                     \
+      std::span<float> dx) {                                                   \
     if (y.size() != dy.size() || y.size() != dx.size()) return Status::kShape; \
     return Name##BackwardFromOutput(y.data(), dy.data(), dx.data(), y.size()); \
   }
@@ -218,8 +215,7 @@ SIMDACT_SPAN_API(Hardtanh)
 #undef SIMDACT_SPAN_API
 
 [[nodiscard]] inline Status LeakyRelu(std::span<const float> x,
-                                      std::span<float> y,
-                                      float alpha = 0.01f) {
+                                      std::span<float> y, float alpha = 0.01f) {
   if (x.size() != y.size()) return Status::kShape;
   return LeakyRelu(x.data(), y.data(), x.size(), alpha);
 }
