@@ -99,7 +99,9 @@ simdact_params ParamsFor(simdact_activation act) {
     p.channels = 64;
     p.inner = 16;
   }
-  if (act == SIMDACT_SOFTMAX) p.softmax_cols = 1024;
+  if (act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX) {
+    p.softmax_cols = 1024;
+  }
   return p;
 }
 

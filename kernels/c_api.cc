@@ -54,8 +54,12 @@ bool IsElementwise(simdact_activation act) {
           act != SIMDACT_GELU);  // GELU (erf): not implemented yet
 }
 
+bool IsRowwise(simdact_activation act) {
+  return act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX;
+}
+
 bool IsKnown(simdact_activation act) {
-  return IsElementwise(act) || act == SIMDACT_PRELU || act == SIMDACT_SOFTMAX;
+  return IsElementwise(act) || act == SIMDACT_PRELU || IsRowwise(act);
 }
 
 // f' can be written in y = f(x): y > 0 iff x > 0 needs alpha >= 0.
@@ -118,7 +122,7 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
     default:
       break;
   }
-  if (act == SIMDACT_SOFTMAX) {
+  if (IsRowwise(act)) {
     if (p.softmax_cols == 0) return n == 0 ? SIMDACT_OK : SIMDACT_ERROR_SHAPE;
     if (n % p.softmax_cols != 0) return SIMDACT_ERROR_SHAPE;
     *rows = n / p.softmax_cols;
@@ -163,9 +167,7 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
   size_t rows;
   const simdact_status status = CheckParams(act, params, n, &rows);
   if (status != SIMDACT_OK) return status;
-  if (act == SIMDACT_SOFTMAX && kind == kDerivative) {
-    return SIMDACT_ERROR_UNDEFINED;
-  }
+  if (IsRowwise(act) && kind == kDerivative) return SIMDACT_ERROR_UNDEFINED;
   if (kind == kBackwardFromOutput && !DefinedFromOutput(act, params)) {
     return SIMDACT_ERROR_UNDEFINED;
   }
@@ -186,6 +188,8 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
     k.elementwise(act, kind, ep, in, dy, out, n);
   } else if (act == SIMDACT_SOFTMAX) {
     k.softmax(kind, in, dy, out, rows, params.softmax_cols);
+  } else if (act == SIMDACT_LOG_SOFTMAX) {
+    k.log_softmax(kind, in, dy, out, rows, params.softmax_cols);
   } else {
     k.prelu(MakePReluArgs(kind, params, in, dy, out, rows));
   }
@@ -281,6 +285,7 @@ static const struct {
     {"sigmoid", SIMDACT_SIGMOID},
     {"tanh", SIMDACT_TANH},
     {"softmax", SIMDACT_SOFTMAX},
+    {"log_softmax", SIMDACT_LOG_SOFTMAX},
     // Issue 5; canonical names first (simdact_activation_name), then aliases.
     {"silu", SIMDACT_SILU},
     {"gelu_tanh", SIMDACT_GELU_TANH},
@@ -308,6 +313,7 @@ static const struct {
     {"hard_silu", SIMDACT_HARD_SWISH},
     {"hard_tanh", SIMDACT_HARDTANH},
     {"logsigmoid", SIMDACT_LOG_SIGMOID},
+    {"logsoftmax", SIMDACT_LOG_SOFTMAX},
 };
 
 simdact_status simdact_activation_from_name(const char* name,
@@ -426,14 +432,41 @@ simdact_status simdact_prelu_backward(const float* x, const float* alpha,
   return SIMDACT_OK;
 }
 
-static simdact_status SoftmaxCall(Kind kind, const float* in, const float* dy,
-                                  float* out, size_t rows, size_t cols) {
+static simdact_status RowsCall(simdact_activation act, Kind kind,
+                               const float* in, const float* dy, float* out,
+                               size_t rows, size_t cols) {
   size_t n;
   const simdact_status s = ShapeCount(rows, cols, 1, &n);
   if (s != SIMDACT_OK) return s;
-  simdact_params p = simdact_default_params(SIMDACT_SOFTMAX);
+  simdact_params p = simdact_default_params(act);
   p.softmax_cols = cols;
-  return simdact::internal::Run(SIMDACT_SOFTMAX, &p, kind, in, dy, out, n);
+  return simdact::internal::Run(act, &p, kind, in, dy, out, n);
+}
+
+static simdact_status SoftmaxCall(Kind kind, const float* in, const float* dy,
+                                  float* out, size_t rows, size_t cols) {
+  return RowsCall(SIMDACT_SOFTMAX, kind, in, dy, out, rows, cols);
+}
+
+simdact_status simdact_log_softmax(const float* x, float* y, size_t rows,
+                                   size_t cols) {
+  return RowsCall(SIMDACT_LOG_SOFTMAX, simdact::internal::kForward, x, nullptr,
+                  y, rows, cols);
+}
+
+simdact_status simdact_log_softmax_backward(const float* x, const float* dy,
+                                            float* dx, size_t rows,
+                                            size_t cols) {
+  return RowsCall(SIMDACT_LOG_SOFTMAX, simdact::internal::kBackward, x, dy, dx,
+                  rows, cols);
+}
+
+simdact_status simdact_log_softmax_backward_from_output(const float* y,
+                                                        const float* dy,
+                                                        float* dx, size_t rows,
+                                                        size_t cols) {
+  return RowsCall(SIMDACT_LOG_SOFTMAX, simdact::internal::kBackwardFromOutput,
+                  y, dy, dx, rows, cols);
 }
 
 simdact_status simdact_softmax(const float* x, float* y, size_t rows,

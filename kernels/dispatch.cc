@@ -17,6 +17,7 @@ namespace internal {
 HWY_EXPORT(Elementwise);
 HWY_EXPORT(SoftmaxRows);
 HWY_EXPORT(PRelu);
+HWY_EXPORT(LogSoftmaxRows);
 
 int64_t CompiledTargetBits() { return HWY_TARGETS; }
 
@@ -34,7 +35,8 @@ KernelSet KernelsForTarget(int64_t target_bit) {
 #endif
   return KernelSet{HWY_DISPATCH_TABLE(Elementwise)[index],
                    HWY_DISPATCH_TABLE(SoftmaxRows)[index],
-                   HWY_DISPATCH_TABLE(PRelu)[index]};
+                   HWY_DISPATCH_TABLE(PRelu)[index],
+                   HWY_DISPATCH_TABLE(LogSoftmaxRows)[index]};
 }
 
 }  // namespace internal

@@ -75,6 +75,9 @@ struct KernelSet {
   void (*softmax)(int kind, const float* in, const float* dy, float* out,
                   size_t rows, size_t cols);
   void (*prelu)(const PReluArgs& args);
+  // Log-softmax over rows; kind as softmax.
+  void (*log_softmax)(int kind, const float* in, const float* dy, float* out,
+                      size_t rows, size_t cols);
 };
 
 // Highway targets compiled into the library (HWY_TARGETS bits).

@@ -199,6 +199,24 @@ void SoftmaxRows(int kind, const float* in, const float* dy, float* out,
   }
 }
 
+void LogSoftmaxRows(int kind, const float* in, const float* dy, float* out,
+                    size_t rows, size_t cols) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* x = in + r * cols;
+    std::vector<double> result;
+    if (kind == kForward) {
+      result = reference::LogSoftmaxRow(x, cols);
+    } else {
+      std::vector<double> y(x, x + cols);
+      if (kind == kBackward) y = reference::LogSoftmaxRow(x, cols);
+      result = reference::LogSoftmaxBackwardRow(y.data(), dy + r * cols, cols);
+    }
+    for (size_t i = 0; i < cols; ++i) {
+      out[r * cols + i] = static_cast<float>(result[i]);
+    }
+  }
+}
+
 void PRelu(const PReluArgs& a) {
   for (size_t o = 0; o < a.outer; ++o) {
     for (size_t c = 0; c < a.channels; ++c) {
@@ -219,7 +237,8 @@ void PRelu(const PReluArgs& a) {
 }  // namespace
 
 const KernelSet& ReferenceKernels() {
-  static const KernelSet kSet{&Elementwise, &SoftmaxRows, &PRelu};
+  static const KernelSet kSet{&Elementwise, &SoftmaxRows, &PRelu,
+                              &LogSoftmaxRows};
   return kSet;
 }
 

@@ -315,6 +315,41 @@ inline std::vector<double> SoftmaxRow(const float* x, size_t n) {
   return y;
 }
 
+// Log-softmax of one row: (x_i - max) - log S, with log S = log1p of the
+// sum without one maximal element (whose term is 1), so that rows dominated
+// by one element stay accurate. NaN, +inf or all -inf: a row of NaN.
+inline std::vector<double> LogSoftmaxRow(const float* x, size_t n) {
+  double max = -INFINITY;
+  for (size_t i = 0; i < n; ++i) {
+    if (isnan(x[i])) return std::vector<double>(n, NAN);
+    max = x[i] > max ? x[i] : max;
+  }
+  if (!isfinite(max)) return std::vector<double>(n, NAN);
+  double rest = 0.0;
+  bool skipped = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!skipped && x[i] == max) {
+      skipped = true;
+      continue;
+    }
+    rest += exp(static_cast<double>(x[i]) - max);
+  }
+  const double log_s = log1p(rest);
+  std::vector<double> y(n);
+  for (size_t i = 0; i < n; ++i) y[i] = (static_cast<double>(x[i]) - max) - log_s;
+  return y;
+}
+
+// Log-softmax backward from y: dx_i = dy_i - exp(y_i) sum_j dy_j.
+inline std::vector<double> LogSoftmaxBackwardRow(const double* y,
+                                                 const float* dy, size_t n) {
+  double sum = 0.0;
+  for (size_t i = 0; i < n; ++i) sum += dy[i];
+  std::vector<double> dx(n);
+  for (size_t i = 0; i < n; ++i) dx[i] = dy[i] - exp(y[i]) * sum;
+  return dx;
+}
+
 // dx_i = y_i (dy_i - sum_j dy_j y_j); also returns that sum in *s.
 inline std::vector<double> SoftmaxBackwardRow(const double* y, const float* dy,
                                               size_t n, double* s = nullptr) {

@@ -165,6 +165,127 @@ void SoftmaxRows(int kind, const float* in, const float* dy, float* out,
   }
 }
 
+// Log-softmax, per row: y_i = (x_i - m) - log S, S = sum exp(x_j - m).
+// log S is log1p of the sum without one maximal element (that element's
+// term is exactly 1), so a row dominated by one element keeps full relative
+// accuracy in its y near 0; x_i - m is carried in two floats (2Sum) and
+// y_i = (hi - L_hi) + (lo - L_lo) with L = log S split in two floats. The
+// two terms have the same sign, so nothing cancels: <= 2 ULP.
+// Backward: dx_i = dy_i - softmax_i * sum(dy), fused (one rounding), with a
+// compensated sum(dy); softmax_i = exp(y_i) from y, or exp(x_i - m) / S.
+
+// log S for the row, in double, as described above.
+template <class D>
+HWY_INLINE double LogSumExp(D d, const float* x, size_t n, float max,
+                            double* sum_out) {
+  // NaN or +inf anywhere, or a row of -inf: NaN for the whole row (as
+  // softmax: inf - inf).
+  if (!isfinite(max)) {
+    *sum_out = NAN;
+    return NAN;
+  }
+  const auto m = hn::Set(d, max);
+  auto sum = hn::Zero(d);
+  auto sum_err = hn::Zero(d);
+  size_t at_max = 0;
+  ForEachVector(d, x, n, -INFINITY, [&](size_t, auto v, size_t count)
+                                        HWY_ATTR {
+    const auto valid = hn::FirstN(d, count);
+    const auto is_max = hn::And(valid, hn::Eq(v, m));
+    at_max += hn::CountTrue(d, is_max);
+    const auto e = hn::IfThenElseZero(hn::AndNot(is_max, valid),
+                                      ExpOfDifference(d, v, m));
+    AddCompensated(sum, sum_err, e);
+  });
+  // Every element equal to m contributes exactly 1; keep one of them out.
+  const double rest = CompensatedTotal(d, sum, sum_err) +
+                      static_cast<double>(at_max > 0 ? at_max - 1 : 0);
+  *sum_out = 1.0 + rest;
+  return log1p(rest);
+}
+
+// (x - m) - L with x - m and L each in two floats; L_hi + L_lo = log S.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V LogSoftmaxValue(D d, V x, V m, V l_hi, V l_lo) {
+  const V diff = hn::Sub(x, m);
+  const V bm = hn::Sub(diff, x);
+  V lo = hn::Add(hn::Sub(x, hn::Sub(diff, bm)), hn::Sub(hn::Neg(m), bm));
+  lo = hn::IfThenElseZero(hn::IsFinite(diff), lo);
+  return hn::Add(hn::Sub(diff, l_hi), hn::Sub(lo, l_lo));
+}
+
+template <class D>
+HWY_INLINE void LogSoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
+  const float max = RowMax(d, x, n);
+  const auto m = hn::Set(d, max);
+  double s;
+  const double log_s = LogSumExp(d, x, n, max, &s);
+  const float l_hi = static_cast<float>(log_s);
+  const auto vl_hi = hn::Set(d, l_hi);
+  const auto vl_lo = hn::Set(d, static_cast<float>(log_s - l_hi));
+  Map1(d, x, y, n, [&](hn::Vec<D> v) HWY_ATTR {
+    return LogSoftmaxValue(d, v, m, vl_hi, vl_lo);
+  });
+}
+
+// sum(dy) of a row, compensated, as a float.
+template <class D>
+HWY_INLINE float RowSum(D d, const float* p, size_t n) {
+  auto sum = hn::Zero(d);
+  auto err = hn::Zero(d);
+  ForEachVector(d, p, n, 0.0f, [&](size_t, auto v, size_t) HWY_ATTR {
+    AddCompensated(sum, err, v);
+  });
+  return static_cast<float>(CompensatedTotal(d, sum, err));
+}
+
+template <class D>
+HWY_INLINE void LogSoftmaxBackwardFromOutputRow(D d, const float* y,
+                                                const float* dy, float* dx,
+                                                size_t n) {
+  const auto g = hn::Set(d, RowSum(d, dy, n));
+  Map2(d, y, dy, dx, n, [&](hn::Vec<D> yv, hn::Vec<D> dyv) HWY_ATTR {
+    return hn::NegMulAdd(Exp(d, yv), g, dyv);
+  });
+}
+
+template <class D>
+HWY_INLINE void LogSoftmaxBackwardRow(D d, const float* x, const float* dy,
+                                      float* dx, size_t n) {
+  const float max = RowMax(d, x, n);
+  const auto m = hn::Set(d, max);
+  double s;
+  LogSumExp(d, x, n, max, &s);
+  const auto inv = hn::Set(d, static_cast<float>(1.0 / s));
+  const auto g = hn::Set(d, RowSum(d, dy, n));
+  Map2(d, x, dy, dx, n, [&](hn::Vec<D> xv, hn::Vec<D> dyv) HWY_ATTR {
+    const auto p = hn::Mul(ExpOfDifference(d, xv, m), inv);
+    return hn::NegMulAdd(p, g, dyv);
+  });
+}
+
+// The per-target entry point (see KernelSet::log_softmax).
+void LogSoftmaxRows(int kind, const float* in, const float* dy, float* out,
+                    size_t rows, size_t cols) {
+  const hn::ScalableTag<float> d;
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t offset = r * cols;
+    switch (kind) {
+      case internal::kForward:
+        LogSoftmaxForwardRow(d, in + offset, out + offset, cols);
+        break;
+      case internal::kBackward:
+        LogSoftmaxBackwardRow(d, in + offset, dy + offset, out + offset,
+                              cols);
+        break;
+      case internal::kBackwardFromOutput:
+        LogSoftmaxBackwardFromOutputRow(d, in + offset, dy + offset,
+                                        out + offset, cols);
+        break;
+    }
+  }
+}
+
 // PReLU on one contiguous block of n elements sharing the slope `alpha`.
 // Returns sum(dy * x where !(x > 0)) when `want_dalpha`.
 template <class D>

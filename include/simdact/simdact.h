@@ -68,7 +68,9 @@ typedef enum simdact_activation {
   SIMDACT_SOFTSHRINK = 22,   /* x -+ alpha where |x| > alpha, else 0 */
   SIMDACT_HARDSHRINK = 23,   /* x where |x| > alpha, else 0 */
   SIMDACT_EXPONENTIAL = 24,  /* e^x */
-  SIMDACT_LINEAR = 25        /* x */
+  SIMDACT_LINEAR = 25,       /* x */
+  SIMDACT_LOG_SOFTMAX = 26   /* (x - max) - log sum e^(x - max), per row of
+                                params.softmax_cols (PyTorch dim=-1) */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */
@@ -181,6 +183,17 @@ SIMDACT_API simdact_status simdact_softmax_backward_from_output(
     const float* y, const float* dy, float* dx, size_t rows, size_t cols);
 /* The Jacobian of softmax over one row x[n]: jacobian[i*n + j] =
  * y_i (delta_ij - y_j). Meant for small rows (n*n floats are written). */
+/* Log-softmax over each row: y = (x - max) - log sum exp(x - max), <= 2 ULP
+ * (also for a row dominated by one element, whose y is near 0); a row with
+ * NaN or +inf, or all -inf, gives NaN. Backward: dx = dy - exp(y) sum(dy). */
+SIMDACT_API simdact_status simdact_log_softmax(const float* x, float* y,
+                                               size_t rows, size_t cols);
+SIMDACT_API simdact_status simdact_log_softmax_backward(const float* x,
+                                                        const float* dy,
+                                                        float* dx, size_t rows,
+                                                        size_t cols);
+SIMDACT_API simdact_status simdact_log_softmax_backward_from_output(
+    const float* y, const float* dy, float* dx, size_t rows, size_t cols);
 SIMDACT_API simdact_status simdact_softmax_jacobian(const float* x, size_t n,
                                                     float* jacobian);
 

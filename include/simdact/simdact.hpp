@@ -165,6 +165,24 @@ SIMDACT_ELEMENTWISE_API_P(
                                                       size_t cols) {
   return detail::S(simdact_softmax_backward_from_output(y, dy, dx, rows, cols));
 }
+// Log-softmax over each of `rows` rows of `cols` elements.
+[[nodiscard]] inline Status LogSoftmax(const float* x, float* y, size_t rows,
+                                       size_t cols) {
+  return detail::S(simdact_log_softmax(x, y, rows, cols));
+}
+[[nodiscard]] inline Status LogSoftmaxBackward(const float* x, const float* dy,
+                                               float* dx, size_t rows,
+                                               size_t cols) {
+  return detail::S(simdact_log_softmax_backward(x, dy, dx, rows, cols));
+}
+[[nodiscard]] inline Status LogSoftmaxBackwardFromOutput(const float* y,
+                                                         const float* dy,
+                                                         float* dx,
+                                                         size_t rows,
+                                                         size_t cols) {
+  return detail::S(
+      simdact_log_softmax_backward_from_output(y, dy, dx, rows, cols));
+}
 [[nodiscard]] inline Status SoftmaxJacobian(const float* x, size_t n,
                                             float* jacobian) {
   return detail::S(simdact_softmax_jacobian(x, n, jacobian));
