@@ -336,7 +336,8 @@ inline std::vector<double> LogSoftmaxRow(const float* x, size_t n) {
   }
   const double log_s = log1p(rest);
   std::vector<double> y(n);
-  for (size_t i = 0; i < n; ++i) y[i] = (static_cast<double>(x[i]) - max) - log_s;
+  for (size_t i = 0; i < n; ++i)
+    y[i] = (static_cast<double>(x[i]) - max) - log_s;
   return y;
 }
 

@@ -188,13 +188,12 @@ HWY_INLINE double LogSumExp(D d, const float* x, size_t n, float max,
   auto sum = hn::Zero(d);
   auto sum_err = hn::Zero(d);
   size_t at_max = 0;
-  ForEachVector(d, x, n, -INFINITY, [&](size_t, auto v, size_t count)
-                                        HWY_ATTR {
+  ForEachVector(d, x, n, -INFINITY, [&](size_t, auto v, size_t count) HWY_ATTR {
     const auto valid = hn::FirstN(d, count);
     const auto is_max = hn::And(valid, hn::Eq(v, m));
     at_max += hn::CountTrue(d, is_max);
-    const auto e = hn::IfThenElseZero(hn::AndNot(is_max, valid),
-                                      ExpOfDifference(d, v, m));
+    const auto e =
+        hn::IfThenElseZero(hn::AndNot(is_max, valid), ExpOfDifference(d, v, m));
     AddCompensated(sum, sum_err, e);
   });
   // Every element equal to m contributes exactly 1; keep one of them out.
@@ -275,8 +274,7 @@ void LogSoftmaxRows(int kind, const float* in, const float* dy, float* out,
         LogSoftmaxForwardRow(d, in + offset, out + offset, cols);
         break;
       case internal::kBackward:
-        LogSoftmaxBackwardRow(d, in + offset, dy + offset, out + offset,
-                              cols);
+        LogSoftmaxBackwardRow(d, in + offset, dy + offset, out + offset, cols);
         break;
       case internal::kBackwardFromOutput:
         LogSoftmaxBackwardFromOutputRow(d, in + offset, dy + offset,

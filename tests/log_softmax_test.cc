@@ -34,16 +34,16 @@ using LogSoftmaxTest = TargetTest;
 
 TEST_P(LogSoftmaxTest, ForwardWithinBound) {
   double max_err = 0.0;
-  for (size_t cols : {1u, 2u, 3u, 7u, 8u, 9u, 16u, 17u, 33u, 100u, 1000u,
-                      4097u, 32000u, 100000u}) {
+  for (size_t cols : {1u, 2u, 3u, 7u, 8u, 9u, 16u, 17u, 33u, 100u, 1000u, 4097u,
+                      32000u, 100000u}) {
     // Narrow rows, wide rows, and rows where one element dominates by 20 to
     // 90, so that its y is a tiny negative number.
     for (int shape = 0; shape < 3; ++shape) {
-      SCOPED_TRACE("cols=" + std::to_string(cols) + " shape=" +
-                   std::to_string(shape));
-      std::vector<float> x =
-          shape == 1 ? RandomRow(cols, -200.0f, 50.0f, cols)
-                     : RandomRow(cols, -5.0f, 5.0f, cols + 1);
+      SCOPED_TRACE("cols=" + std::to_string(cols) +
+                   " shape=" + std::to_string(shape));
+      std::vector<float> x = shape == 1
+                                 ? RandomRow(cols, -200.0f, 50.0f, cols)
+                                 : RandomRow(cols, -5.0f, 5.0f, cols + 1);
       if (shape == 2) {
         for (float& v : x) v -= 20.0f + static_cast<float>(cols % 70);
         x[cols / 2] = 3.0f;
@@ -81,8 +81,8 @@ TEST_P(LogSoftmaxTest, BackwardWithinBound) {
       if (from_y) {
         const std::vector<double> yd(yf.begin(), yf.end());
         want = reference::LogSoftmaxBackwardRow(yd.data(), dy.data(), cols);
-        ASSERT_EQ(simdact_log_softmax_backward_from_output(
-                      yf.data(), dy.data(), dx.data(), 1, cols),
+        ASSERT_EQ(simdact_log_softmax_backward_from_output(yf.data(), dy.data(),
+                                                           dx.data(), 1, cols),
                   SIMDACT_OK);
       } else {
         want = reference::LogSoftmaxBackwardRow(y.data(), dy.data(), cols);
@@ -97,8 +97,8 @@ TEST_P(LogSoftmaxTest, BackwardWithinBound) {
         const double scale = UlpOf(fabs(dy[i]) + p * fabs(sum));
         const double err = fabs(dx[i] - want[i]) / scale;
         if (!(err <= kBackwardUlps) && reported++ < 5) {
-          ADD_FAILURE() << "from_y=" << from_y << " i=" << i << " got "
-                        << dx[i] << " want " << want[i];
+          ADD_FAILURE() << "from_y=" << from_y << " i=" << i << " got " << dx[i]
+                        << " want " << want[i];
         }
         if (err > max_err) max_err = err;
       }

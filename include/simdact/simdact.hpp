@@ -177,8 +177,7 @@ SIMDACT_ELEMENTWISE_API_P(
 }
 [[nodiscard]] inline Status LogSoftmaxBackwardFromOutput(const float* y,
                                                          const float* dy,
-                                                         float* dx,
-                                                         size_t rows,
+                                                         float* dx, size_t rows,
                                                          size_t cols) {
   return detail::S(
       simdact_log_softmax_backward_from_output(y, dy, dx, rows, cols));
