@@ -205,7 +205,7 @@ HWY_INLINE double LogSumExp(D d, const float* x, size_t n, float max,
 
 // (x - m) - L with x - m and L each in two floats; L_hi + L_lo = log S.
 template <class D, class V = hn::Vec<D>>
-HWY_INLINE V LogSoftmaxValue(D d, V x, V m, V l_hi, V l_lo) {
+HWY_INLINE V LogSoftmaxValue(D /*d*/, V x, V m, V l_hi, V l_lo) {
   const V diff = hn::Sub(x, m);
   const V bm = hn::Sub(diff, x);
   V lo = hn::Add(hn::Sub(x, hn::Sub(diff, bm)), hn::Sub(hn::Neg(m), bm));
