@@ -44,6 +44,13 @@ enum ElementwiseOp : int {
   kHardshrink = 23,
   kExponential = 24,
   kLinear = 25,
+  kReluGeneral = 27,
+  kHardSigmoidGeneral = 28,
+  kThreshold = 29,
+  kSquareplus = 30,
+  kSparsePlus = 31,
+  kSparseSigmoid = 32,
+  kRrelu = 33,
 };
 
 // The scalar parameters of an element-wise activation (see simdact_params

@@ -69,8 +69,20 @@ typedef enum simdact_activation {
   SIMDACT_HARDSHRINK = 23,   /* x where |x| > alpha, else 0 */
   SIMDACT_EXPONENTIAL = 24,  /* e^x */
   SIMDACT_LINEAR = 25,       /* x */
-  SIMDACT_LOG_SOFTMAX = 26   /* (x - max) - log sum e^(x - max), per row of
+  SIMDACT_LOG_SOFTMAX = 26,  /* (x - max) - log sum e^(x - max), per row of
                                 params.softmax_cols (PyTorch dim=-1) */
+  /* Reserved for the rest of issue 5; until each is implemented every call
+   * with it returns SIMDACT_ERROR_UNKNOWN_ACTIVATION. */
+  SIMDACT_RELU_GENERAL = 27,         /* Keras relu(negative_slope, max_value,
+                                        threshold) */
+  SIMDACT_HARD_SIGMOID_GENERAL = 28, /* clamp(a x + b, 0, 1) */
+  SIMDACT_THRESHOLD = 29,            /* x > threshold ? x : value */
+  SIMDACT_SQUAREPLUS = 30,           /* (x + sqrt(x^2 + b)) / 2 */
+  SIMDACT_SPARSE_PLUS = 31,          /* 0, (x + 1)^2 / 4, x */
+  SIMDACT_SPARSE_SIGMOID = 32,       /* clamp((x + 1) / 2, 0, 1) */
+  SIMDACT_RRELU = 33,                /* eval mode: slope (lower + upper) / 2 */
+  SIMDACT_GLU = 34,                  /* a * sigmoid(b), [a, b] = split(x) */
+  SIMDACT_SPARSEMAX = 35             /* max(x - tau, 0), sum = 1 per row */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */
