@@ -110,6 +110,17 @@ typedef struct simdact_params {
   /* Softplus: where beta x > threshold the result is x (default 20, as
    * PyTorch; not NaN). Ignored by the others. */
   float threshold;
+  /* Row operations (Softmax, LogSoftmax, GLU, Sparsemax) view the tensor as
+   * [outer, softmax_cols, inner] and work along the middle axis; inner 0 or
+   * 1 (the default) is the last axis. (Issue 5, being implemented.) */
+  size_t softmax_inner;
+  /* Softmax, LogSoftmax: y = f(x / temperature) (default 1; finite, > 0).
+   * (Issue 5, being implemented.) */
+  float temperature;
+  /* Softmax, LogSoftmax: nonzero makes a row whose elements are all -inf
+   * give zeros (no NaN), as PyTorch's _safe_softmax. (Issue 5, being
+   * implemented.) */
+  int softmax_safe;
 } simdact_params;
 
 /* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU and CELU,
