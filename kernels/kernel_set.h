@@ -69,10 +69,8 @@ struct PReluArgs {
   const float* alpha;  // [channels]
   size_t outer, channels, inner;
   // kBackward only, may be null: receives sum of dy*x where !(x > 0), per
-  // channel; zeroed by the caller. Accumulated with compensated sums.
+  // channel; zeroed by the caller.
   double* dalpha;
-  // kBackward with dalpha and inner == 1: 2 * channels floats of scratch.
-  float* scratch;
 };
 
 struct KernelSet {

@@ -313,9 +313,8 @@ HWY_INLINE V PReluValue(D d, V x, V a, V g) {
 }
 
 // Channels-last (inner == 1): rows of `channels` elements, the slope vector
-// loaded along the row. With kSums, dalpha partial sums live in
-// scratch[0..channels) and their compensations in scratch[channels..2c).
-template <int kKind, bool kSums, class D>
+// loaded along the row.
+template <int kKind, class D>
 HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
   using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
@@ -328,20 +327,88 @@ HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
                     : hn::Zero(d);
     StorePartial(d, PReluValue<kKind>(d, x, a, g), args.out + offset + i,
                  count);
-    if (kSums) {
-      V sum = LoadPadded(d, args.scratch + i, count);
-      V err = LoadPadded(d, args.scratch + channels + i, count);
-      AddProductCompensated(d, sum, err,
-                            hn::IfThenZeroElse(hn::Gt(x, hn::Zero(d)), x), g);
-      StorePartial(d, sum, args.scratch + i, count);
-      StorePartial(d, err, args.scratch + channels + i, count);
-    }
   };
   for (size_t o = 0; o < args.outer; ++o) {
     const size_t offset = o * channels;
     size_t i = 0;
     for (; i + N <= channels; i += N) one_vector(offset, i, N);
     if (i < channels) one_vector(offset, i, channels - i);
+  }
+}
+
+// Channels-last backward with dalpha: rows go in tiles of kTileRows (which
+// stay in cache while the loop walks the channels), and for each vector of
+// channels the tile's sum of dy * x over x <= 0 is kept in two double
+// vectors in registers, added to dalpha once per tile. Products of two
+// floats are exact in double, and cannot overflow there; the sum of n
+// products loses < n * 2^-53 of sum |dy x|. (This replaced compensated float
+// sums kept in a scratch buffer: 2.3x faster at 256 KiB.)
+constexpr size_t kTileRows = 64;
+
+template <bool kFull, class D>
+HWY_INLINE void PReluBackwardTile(D d, const internal::PReluArgs& args,
+                                  size_t row0, size_t rows, size_t i,
+                                  size_t count) {
+  using V = hn::Vec<D>;
+  const size_t channels = args.channels;
+  auto load = [&](const float* p) HWY_ATTR {
+    return kFull ? hn::LoadU(d, p) : LoadPadded(d, p, count);
+  };
+  const V a = load(args.alpha + i);
+#if HWY_TARGET == HWY_SCALAR
+  double sum = 0.0;
+#else
+  const hn::Repartition<double, D> dd;
+  const hn::Half<D> dh;
+  auto sum_lo = hn::Zero(dd);
+  auto sum_hi = hn::Zero(dd);
+#endif
+  for (size_t r = row0; r < row0 + rows; ++r) {
+    const size_t offset = r * channels + i;
+    const V x = load(args.in + offset);
+    const V g = load(args.dy + offset);
+    const V dx = PReluValue<internal::kBackward>(d, x, a, g);
+    if (kFull) {
+      hn::StoreU(dx, d, args.out + offset);
+    } else {
+      StorePartial(d, dx, args.out + offset, count);
+    }
+    // Both factors zeroed where x > 0, so that dy = inf there adds nothing.
+    const auto pos = hn::Gt(x, hn::Zero(d));
+    const V neg_x = hn::IfThenZeroElse(pos, x);
+    const V neg_g = hn::IfThenZeroElse(pos, g);
+#if HWY_TARGET == HWY_SCALAR
+    sum += static_cast<double>(hn::GetLane(neg_x)) * hn::GetLane(neg_g);
+#else
+    sum_lo = hn::MulAdd(hn::PromoteTo(dd, hn::LowerHalf(dh, neg_x)),
+                        hn::PromoteTo(dd, hn::LowerHalf(dh, neg_g)), sum_lo);
+    sum_hi = hn::MulAdd(hn::PromoteTo(dd, hn::UpperHalf(dh, neg_x)),
+                        hn::PromoteTo(dd, hn::UpperHalf(dh, neg_g)), sum_hi);
+#endif
+  }
+#if HWY_TARGET == HWY_SCALAR
+  args.dalpha[i] += sum;
+#else
+  HWY_ALIGN double lanes[kMaxLanes];
+  hn::Store(sum_lo, dd, lanes);
+  hn::Store(sum_hi, dd, lanes + hn::Lanes(dd));
+  for (size_t k = 0; k < count; ++k) args.dalpha[i + k] += lanes[k];
+#endif
+}
+
+template <class D>
+HWY_INLINE void PReluChannelsLastWithDalpha(D d,
+                                            const internal::PReluArgs& args) {
+  const size_t N = hn::Lanes(d);
+  for (size_t row0 = 0; row0 < args.outer; row0 += kTileRows) {
+    const size_t rows = HWY_MIN(kTileRows, args.outer - row0);
+    size_t i = 0;
+    for (; i + N <= args.channels; i += N) {
+      PReluBackwardTile<true>(d, args, row0, rows, i, N);
+    }
+    if (i < args.channels) {
+      PReluBackwardTile<false>(d, args, row0, rows, i, args.channels - i);
+    }
   }
 }
 
@@ -365,32 +432,21 @@ void PRelu(const internal::PReluArgs& a) {
   if (a.inner == 1 && a.channels > 1) {
     switch (a.kind) {
       case internal::kForward:
-        PReluChannelsLast<internal::kForward, false>(d, a);
+        PReluChannelsLast<internal::kForward>(d, a);
         break;
       case internal::kDerivative:
-        PReluChannelsLast<internal::kDerivative, false>(d, a);
+        PReluChannelsLast<internal::kDerivative>(d, a);
         break;
       case internal::kBackward:
         if (want_dalpha) {
-          PReluChannelsLast<internal::kBackward, true>(d, a);
+          PReluChannelsLastWithDalpha(d, a);
         } else {
-          PReluChannelsLast<internal::kBackward, false>(d, a);
+          PReluChannelsLast<internal::kBackward>(d, a);
         }
         break;
       default:
-        PReluChannelsLast<internal::kBackwardFromOutput, false>(d, a);
+        PReluChannelsLast<internal::kBackwardFromOutput>(d, a);
         break;
-    }
-    if (want_dalpha) {
-      const float* scratch = a.scratch;
-      for (size_t c = 0; c < a.channels; ++c) {
-        double s = static_cast<double>(scratch[c]) +
-                   static_cast<double>(scratch[a.channels + c]);
-        if (!isfinite(s)) {
-          s = NegativePartDotDouble(a.in + c, a.dy + c, a.outer, a.channels);
-        }
-        a.dalpha[c] += s;
-      }
     }
     return;
   }
