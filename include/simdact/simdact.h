@@ -81,8 +81,10 @@ typedef enum simdact_activation {
   SIMDACT_SPARSE_PLUS = 31,          /* 0, (x + 1)^2 / 4, x */
   SIMDACT_SPARSE_SIGMOID = 32,       /* clamp((x + 1) / 2, 0, 1) */
   SIMDACT_RRELU = 33,                /* eval mode: slope (lower + upper) / 2 */
-  SIMDACT_GLU = 34,                  /* a * sigmoid(b), [a, b] = split(x) */
-  SIMDACT_SPARSEMAX = 35             /* max(x - tau, 0), sum = 1 per row */
+  SIMDACT_GLU = 34,      /* a * sigmoid(b), [a, b] = split(x) along the
+                            axis (implemented; see simdact_glu) */
+  SIMDACT_SPARSEMAX = 35 /* max(x - tau, 0), sum = 1 along the axis
+                            (implemented; see simdact_sparsemax) */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */
@@ -112,7 +114,10 @@ typedef struct simdact_params {
   float threshold;
   /* Row operations (Softmax, LogSoftmax, GLU, Sparsemax) view the tensor as
    * [outer, softmax_cols, inner] and work along the middle axis; inner 0 or
-   * 1 (the default) is the last axis. (Issue 5, being implemented.) */
+   * 1 (the default) is the last axis. (Issue 5: implemented for GLU and
+   * Sparsemax; being implemented for Softmax and LogSoftmax.)
+   * GLU: softmax_cols must be even; n is the input's size and the output
+   * (forward) and dy (backward) have n / 2 elements. */
   size_t softmax_inner;
   /* Softmax, LogSoftmax: y = f(x / temperature) (default 1; finite, > 0).
    * (Issue 5, being implemented.) */
@@ -133,7 +138,8 @@ SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
  * "tanh", "softmax", "silu", "gelu_tanh", "mish", "softplus",
  * "softsign", "selu", "celu", "hard_sigmoid", "hard_swish", "relu6",
  * "hardtanh", "log_sigmoid", "tanhshrink", "softshrink", "hardshrink",
- * "exponential", "linear" (the canonical names), and the aliases
+ * "exponential", "linear", "log_softmax", "glu", "sparsemax" (the
+ * canonical names), and the aliases
  * "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
  * "hard_tanh", "logsigmoid", "gelu_approximate_tanh" (case-insensitive).
  * Writes the activation to *act.
@@ -146,7 +152,8 @@ simdact_activation_from_name(const char* name, simdact_activation* act);
 /* The canonical name, or NULL for an unknown value. */
 SIMDACT_API const char* simdact_activation_name(simdact_activation act);
 
-/* y = f(x). Softmax: over each row of params->softmax_cols elements. */
+/* y = f(x). Softmax: over each row of params->softmax_cols elements.
+ * GLU: y has n / 2 elements (see simdact_params.softmax_inner). */
 SIMDACT_API simdact_status simdact_forward(simdact_activation act,
                                            const simdact_params* params,
                                            const float* x, float* y, size_t n);
@@ -165,7 +172,7 @@ SIMDACT_API simdact_status simdact_derivative(simdact_activation act,
 
 /* dx = dy * f'(x), from the input x. Softmax: dx = y * (dy - sum(dy * y))
  * per row, y = softmax(x). PReLU: dx only; see simdact_prelu_backward for
- * the gradient of alpha. */
+ * the gradient of alpha. GLU: x and dx have n elements, dy n / 2. */
 SIMDACT_API simdact_status simdact_backward(simdact_activation act,
                                             const simdact_params* params,
                                             const float* x, const float* dy,
@@ -219,6 +226,43 @@ SIMDACT_API simdact_status simdact_log_softmax_backward_from_output(
     const float* y, const float* dy, float* dx, size_t rows, size_t cols);
 SIMDACT_API simdact_status simdact_softmax_jacobian(const float* x, size_t n,
                                                     float* jacobian);
+
+/* GLU (PyTorch F.glu(x, dim), Keras glu(x, axis)) over x of shape
+ * [outer, cols, inner] along the middle axis (inner 0 means 1, the last
+ * axis): a = the first cols/2 along the axis, b = the rest,
+ * y = a * sigmoid(b) of shape [outer, cols/2, inner]. cols must be even
+ * (else SIMDACT_ERROR_SHAPE). Forward <= 3 ULP. Backward from x: dy has y's
+ * shape, dx x's: dx_a = dy sigmoid(b), dx_b = dy a sigmoid(b)(1 -
+ * sigmoid(b)), <= 4 ULP; dx_a does not depend on a (a NaN a does not reach
+ * it, as in PyTorch). No derivative kind and no backward from the output
+ * (SIMDACT_ERROR_UNDEFINED). y and dx may not overlap any input
+ * (SIMDACT_ERROR_OVERLAP), not even in place. */
+SIMDACT_API simdact_status simdact_glu(const float* x, float* y, size_t outer,
+                                       size_t cols, size_t inner);
+SIMDACT_API simdact_status simdact_glu_backward(const float* x, const float* dy,
+                                                float* dx, size_t outer,
+                                                size_t cols, size_t inner);
+/* Sparsemax (Martins & Astudillo 2016; Keras sparsemax(x, axis)) along the
+ * middle axis of [outer, cols, inner]: y = max(x - tau, 0) with tau such
+ * that y sums to 1. |y - exact| <= 1 ULP(y) + 2^-20 ULP(max(max|x|, 1)).
+ * A NaN or +inf anywhere in a row, or a row of all -inf, gives a row of NaN
+ * (as softmax); -inf elements among finite ones give 0. Backward:
+ * dx_i = [y_i > 0] (dy_i - mean of dy over {y > 0}), the indicator
+ * multiplying in IEEE arithmetic (as TF Addons; PyTorch's entmax writes
+ * exact zeros off the support even for a NaN dy there); from x the support
+ * is recomputed. In place allowed (y = x; dx = dy). No derivative kind
+ * (SIMDACT_ERROR_UNDEFINED). */
+SIMDACT_API simdact_status simdact_sparsemax(const float* x, float* y,
+                                             size_t outer, size_t cols,
+                                             size_t inner);
+SIMDACT_API simdact_status simdact_sparsemax_backward(const float* x,
+                                                      const float* dy,
+                                                      float* dx, size_t outer,
+                                                      size_t cols,
+                                                      size_t inner);
+SIMDACT_API simdact_status simdact_sparsemax_backward_from_output(
+    const float* y, const float* dy, float* dx, size_t outer, size_t cols,
+    size_t inner);
 
 /* --- Targets (instruction sets) ------------------------------------------
  * Names are Highway's, lower case: "avx3", "avx2", "sse4", "ssse3",
