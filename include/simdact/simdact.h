@@ -81,10 +81,8 @@ typedef enum simdact_activation {
   SIMDACT_SPARSE_PLUS = 31,          /* 0, (x + 1)^2 / 4, x */
   SIMDACT_SPARSE_SIGMOID = 32,       /* clamp((x + 1) / 2, 0, 1) */
   SIMDACT_RRELU = 33,                /* eval mode: slope (lower + upper) / 2 */
-  SIMDACT_GLU = 34,      /* a * sigmoid(b), [a, b] = split(x) along the
-                            axis (implemented; see simdact_glu) */
-  SIMDACT_SPARSEMAX = 35 /* max(x - tau, 0), sum = 1 along the axis
-                            (implemented; see simdact_sparsemax) */
+  SIMDACT_GLU = 34,                  /* a * sigmoid(b), [a, b] = split(x) */
+  SIMDACT_SPARSEMAX = 35             /* max(x - tau, 0), sum = 1 per row */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */
@@ -114,10 +112,7 @@ typedef struct simdact_params {
   float threshold;
   /* Row operations (Softmax, LogSoftmax, GLU, Sparsemax) view the tensor as
    * [outer, softmax_cols, inner] and work along the middle axis; inner 0 or
-   * 1 (the default) is the last axis. (Issue 5: implemented for GLU and
-   * Sparsemax; being implemented for Softmax and LogSoftmax.)
-   * GLU: softmax_cols must be even; n is the input's size and the output
-   * (forward) and dy (backward) have n / 2 elements. */
+   * 1 (the default) is the last axis. (Issue 5, being implemented.) */
   size_t softmax_inner;
   /* Softmax, LogSoftmax: y = f(x / temperature) (default 1; finite, > 0).
    * (Issue 5, being implemented.) */
@@ -138,8 +133,7 @@ SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
  * "tanh", "softmax", "silu", "gelu_tanh", "mish", "softplus",
  * "softsign", "selu", "celu", "hard_sigmoid", "hard_swish", "relu6",
  * "hardtanh", "log_sigmoid", "tanhshrink", "softshrink", "hardshrink",
- * "exponential", "linear", "log_softmax", "glu", "sparsemax" (the
- * canonical names), and the aliases
+ * "exponential", "linear" (the canonical names), and the aliases
  * "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
  * "hard_tanh", "logsigmoid", "gelu_approximate_tanh" (case-insensitive).
  * Writes the activation to *act.
@@ -152,8 +146,7 @@ simdact_activation_from_name(const char* name, simdact_activation* act);
 /* The canonical name, or NULL for an unknown value. */
 SIMDACT_API const char* simdact_activation_name(simdact_activation act);
 
-/* y = f(x). Softmax: over each row of params->softmax_cols elements.
- * GLU: y has n / 2 elements (see simdact_params.softmax_inner). */
+/* y = f(x). Softmax: over each row of params->softmax_cols elements. */
 SIMDACT_API simdact_status simdact_forward(simdact_activation act,
                                            const simdact_params* params,
                                            const float* x, float* y, size_t n);
@@ -172,7 +165,7 @@ SIMDACT_API simdact_status simdact_derivative(simdact_activation act,
 
 /* dx = dy * f'(x), from the input x. Softmax: dx = y * (dy - sum(dy * y))
  * per row, y = softmax(x). PReLU: dx only; see simdact_prelu_backward for
- * the gradient of alpha. GLU: x and dx have n elements, dy n / 2. */
+ * the gradient of alpha. */
 SIMDACT_API simdact_status simdact_backward(simdact_activation act,
                                             const simdact_params* params,
                                             const float* x, const float* dy,
@@ -236,7 +229,11 @@ SIMDACT_API simdact_status simdact_softmax_jacobian(const float* x, size_t n,
  * sigmoid(b)), <= 4 ULP; dx_a does not depend on a (a NaN a does not reach
  * it, as in PyTorch). No derivative kind and no backward from the output
  * (SIMDACT_ERROR_UNDEFINED). y and dx may not overlap any input
- * (SIMDACT_ERROR_OVERLAP), not even in place. */
+ * (SIMDACT_ERROR_OVERLAP), not even in place.
+ * Names "glu" and "sparsemax". Both also run through simdact_forward /
+ * simdact_backward (/ _from_output for Sparsemax) with params.softmax_cols =
+ * the axis length and params.softmax_inner = inner; for GLU n is x's size
+ * and y (forward) and dy (backward) have n / 2 elements. */
 SIMDACT_API simdact_status simdact_glu(const float* x, float* y, size_t outer,
                                        size_t cols, size_t inner);
 SIMDACT_API simdact_status simdact_glu_backward(const float* x, const float* dy,
