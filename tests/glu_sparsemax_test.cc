@@ -287,7 +287,8 @@ SIMDACT_INSTANTIATE_FOR_TARGETS(GluTest);
 
 double MaxAbs(const float* x, size_t n, size_t stride = 1) {
   double m = 0.0;
-  for (size_t i = 0; i < n; ++i) m = std::max(m, fabs(static_cast<double>(x[i * stride])));
+  for (size_t i = 0; i < n; ++i)
+    m = std::max(m, fabs(static_cast<double>(x[i * stride])));
   return m;
 }
 
