@@ -70,8 +70,14 @@ bool IsRowwise(simdact_activation act) {
   return act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX;
 }
 
+// GLU and Sparsemax: along the middle axis of [outer, cols, inner].
+bool IsAxisOp(simdact_activation act) {
+  return act == SIMDACT_GLU || act == SIMDACT_SPARSEMAX;
+}
+
 bool IsKnown(simdact_activation act) {
-  return IsElementwise(act) || act == SIMDACT_PRELU || IsRowwise(act);
+  return IsElementwise(act) || act == SIMDACT_PRELU || IsRowwise(act) ||
+         IsAxisOp(act);
 }
 
 // f' can be written in y = f(x): y > 0 iff x > 0 needs alpha >= 0.
@@ -92,6 +98,7 @@ bool DefinedFromOutput(simdact_activation act, const simdact_params& p) {
     case SIMDACT_MISH:
     case SIMDACT_HARD_SWISH:
     case SIMDACT_TANHSHRINK:
+    case SIMDACT_GLU:  // a and b cannot be recovered from a * sigmoid(b)
       return false;
     default:
       return true;
@@ -139,6 +146,20 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
     if (n % p.softmax_cols != 0) return SIMDACT_ERROR_SHAPE;
     *rows = n / p.softmax_cols;
   }
+  if (IsAxisOp(act)) {
+    // *rows: the outer count. GLU halves the axis: it must be even.
+    const size_t inner = p.softmax_inner > 1 ? p.softmax_inner : 1;
+    size_t block;
+    if (MulOverflows(p.softmax_cols, inner, &block)) {
+      return SIMDACT_ERROR_SIZE_OVERFLOW;
+    }
+    if (block == 0) return n == 0 ? SIMDACT_OK : SIMDACT_ERROR_SHAPE;
+    if (n % block != 0) return SIMDACT_ERROR_SHAPE;
+    if (act == SIMDACT_GLU && p.softmax_cols % 2 != 0) {
+      return SIMDACT_ERROR_SHAPE;
+    }
+    *rows = n / block;
+  }
   if (act == SIMDACT_PRELU) {
     size_t block;
     if (MulOverflows(p.channels, p.inner, &block)) {
@@ -179,13 +200,20 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
   size_t rows;
   const simdact_status status = CheckParams(act, params, n, &rows);
   if (status != SIMDACT_OK) return status;
-  if (IsRowwise(act) && kind == kDerivative) return SIMDACT_ERROR_UNDEFINED;
+  if ((IsRowwise(act) || IsAxisOp(act)) && kind == kDerivative) {
+    return SIMDACT_ERROR_UNDEFINED;
+  }
   if (kind == kBackwardFromOutput && !DefinedFromOutput(act, params)) {
     return SIMDACT_ERROR_UNDEFINED;
   }
-  const Buffer out_buf{out, n};
-  if (backward ? BadOverlap(out_buf, {{in, n}, {dy, n}}, dy)
-               : BadOverlap(out_buf, {{in, n}}, in)) {
+  // GLU's y and dy have n / 2 elements, and nothing may alias (the sizes
+  // differ: an output on its input would be overwritten before it is read).
+  const bool glu = act == SIMDACT_GLU;
+  const size_t out_n = glu && !backward ? n / 2 : n;
+  const size_t dy_n = glu ? n / 2 : n;
+  const Buffer out_buf{out, out_n};
+  if (backward ? BadOverlap(out_buf, {{in, n}, {dy, dy_n}}, glu ? nullptr : dy)
+               : BadOverlap(out_buf, {{in, n}}, glu ? nullptr : in)) {
     return SIMDACT_ERROR_OVERLAP;
   }
   if (act == SIMDACT_PRELU &&
@@ -202,6 +230,10 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
     k.softmax(kind, in, dy, out, rows, params.softmax_cols);
   } else if (act == SIMDACT_LOG_SOFTMAX) {
     k.log_softmax(kind, in, dy, out, rows, params.softmax_cols);
+  } else if (IsAxisOp(act)) {
+    const size_t inner = params.softmax_inner > 1 ? params.softmax_inner : 1;
+    (act == SIMDACT_GLU ? k.glu : k.sparsemax)(kind, in, dy, out, rows,
+                                               params.softmax_cols, inner);
   } else {
     k.prelu(MakePReluArgs(kind, params, in, dy, out, rows));
   }
@@ -298,6 +330,8 @@ static const struct {
     {"tanh", SIMDACT_TANH},
     {"softmax", SIMDACT_SOFTMAX},
     {"log_softmax", SIMDACT_LOG_SOFTMAX},
+    {"glu", SIMDACT_GLU},
+    {"sparsemax", SIMDACT_SPARSEMAX},
     // Issue 5; canonical names first (simdact_activation_name), then aliases.
     {"silu", SIMDACT_SILU},
     {"gelu_tanh", SIMDACT_GELU_TANH},
@@ -494,6 +528,53 @@ simdact_status simdact_softmax_backward_from_output(const float* y,
                                                     size_t rows, size_t cols) {
   return SoftmaxCall(simdact::internal::kBackwardFromOutput, y, dy, dx, rows,
                      cols);
+}
+
+// GLU and Sparsemax over [outer, cols, inner]; inner 0 means 1.
+static simdact_status AxisCall(simdact_activation act, Kind kind,
+                               const float* in, const float* dy, float* out,
+                               size_t outer, size_t cols, size_t inner) {
+  size_t n;
+  const simdact_status s = ShapeCount(outer, cols, inner > 1 ? inner : 1, &n);
+  if (s != SIMDACT_OK) return s;
+  simdact_params p = simdact_default_params(act);
+  p.softmax_cols = cols;
+  p.softmax_inner = inner;
+  return simdact::internal::Run(act, &p, kind, in, dy, out, n);
+}
+
+simdact_status simdact_glu(const float* x, float* y, size_t outer, size_t cols,
+                           size_t inner) {
+  return AxisCall(SIMDACT_GLU, simdact::internal::kForward, x, nullptr, y,
+                  outer, cols, inner);
+}
+
+simdact_status simdact_glu_backward(const float* x, const float* dy, float* dx,
+                                    size_t outer, size_t cols, size_t inner) {
+  return AxisCall(SIMDACT_GLU, simdact::internal::kBackward, x, dy, dx, outer,
+                  cols, inner);
+}
+
+simdact_status simdact_sparsemax(const float* x, float* y, size_t outer,
+                                 size_t cols, size_t inner) {
+  return AxisCall(SIMDACT_SPARSEMAX, simdact::internal::kForward, x, nullptr, y,
+                  outer, cols, inner);
+}
+
+simdact_status simdact_sparsemax_backward(const float* x, const float* dy,
+                                          float* dx, size_t outer, size_t cols,
+                                          size_t inner) {
+  return AxisCall(SIMDACT_SPARSEMAX, simdact::internal::kBackward, x, dy, dx,
+                  outer, cols, inner);
+}
+
+simdact_status simdact_sparsemax_backward_from_output(const float* y,
+                                                      const float* dy,
+                                                      float* dx, size_t outer,
+                                                      size_t cols,
+                                                      size_t inner) {
+  return AxisCall(SIMDACT_SPARSEMAX, simdact::internal::kBackwardFromOutput, y,
+                  dy, dx, outer, cols, inner);
 }
 
 simdact_status simdact_softmax_jacobian(const float* x, size_t n,

@@ -5,6 +5,7 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "kernels/elementwise-inl.h"
+#include "kernels/glu_sparsemax-inl.h"
 #include "kernels/more_activations-inl.h"
 #include "kernels/rows-inl.h"
 
@@ -18,6 +19,8 @@ HWY_EXPORT(Elementwise);
 HWY_EXPORT(SoftmaxRows);
 HWY_EXPORT(PRelu);
 HWY_EXPORT(LogSoftmaxRows);
+HWY_EXPORT(Glu);
+HWY_EXPORT(Sparsemax);
 
 int64_t CompiledTargetBits() { return HWY_TARGETS; }
 
@@ -36,7 +39,9 @@ KernelSet KernelsForTarget(int64_t target_bit) {
   return KernelSet{HWY_DISPATCH_TABLE(Elementwise)[index],
                    HWY_DISPATCH_TABLE(SoftmaxRows)[index],
                    HWY_DISPATCH_TABLE(PRelu)[index],
-                   HWY_DISPATCH_TABLE(LogSoftmaxRows)[index]};
+                   HWY_DISPATCH_TABLE(LogSoftmaxRows)[index],
+                   HWY_DISPATCH_TABLE(Glu)[index],
+                   HWY_DISPATCH_TABLE(Sparsemax)[index]};
 }
 
 }  // namespace internal

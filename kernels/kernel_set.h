@@ -83,6 +83,15 @@ struct KernelSet {
   // Log-softmax over rows; kind as softmax.
   void (*log_softmax)(int kind, const float* in, const float* dy, float* out,
                       size_t rows, size_t cols);
+  // GLU over [outer, cols, inner] (cols even, inner >= 1): kForward writes
+  // [outer, cols/2, inner]; kBackward reads dy of that shape and writes dx
+  // of the input's shape.
+  void (*glu)(int kind, const float* in, const float* dy, float* out,
+              size_t outer, size_t cols, size_t inner);
+  // Sparsemax along the middle axis of [outer, cols, inner] (inner >= 1);
+  // kind as softmax.
+  void (*sparsemax)(int kind, const float* in, const float* dy, float* out,
+                    size_t outer, size_t cols, size_t inner);
 };
 
 // Highway targets compiled into the library (HWY_TARGETS bits).

@@ -234,11 +234,58 @@ void PRelu(const PReluArgs& a) {
   }
 }
 
+void Glu(int kind, const float* in, const float* dy, float* out, size_t outer,
+         size_t cols, size_t inner) {
+  const size_t half = cols / 2 * inner;
+  for (size_t o = 0; o < outer; ++o) {
+    const float* a = in + 2 * o * half;
+    const float* b = a + half;
+    for (size_t i = 0; i < half; ++i) {
+      if (kind == kForward) {
+        out[o * half + i] = static_cast<float>(reference::Glu(a[i], b[i]));
+      } else {
+        const double g = dy[o * half + i];
+        out[2 * o * half + i] =
+            static_cast<float>(reference::GluBackwardA(b[i], g));
+        out[2 * o * half + half + i] =
+            static_cast<float>(reference::GluBackwardB(a[i], b[i], g));
+      }
+    }
+  }
+}
+
+void Sparsemax(int kind, const float* in, const float* dy, float* out,
+               size_t outer, size_t cols, size_t inner) {
+  std::vector<float> x(cols), g(cols);
+  for (size_t o = 0; o < outer; ++o) {
+    for (size_t j = 0; j < inner; ++j) {
+      const size_t base = o * cols * inner + j;
+      for (size_t c = 0; c < cols; ++c) {
+        x[c] = in[base + c * inner];
+        if (dy != nullptr) g[c] = dy[base + c * inner];
+      }
+      std::vector<double> result;
+      if (kind == kForward) {
+        result = reference::SparsemaxRow(x.data(), cols);
+      } else if (kind == kBackward) {
+        const std::vector<double> y = reference::SparsemaxRow(x.data(), cols);
+        result = reference::SparsemaxBackwardRow(y.data(), g.data(), cols);
+        // A row of NaN y (NaN or +inf in x): NaN dx.
+      } else {
+        result = reference::SparsemaxBackwardRow(x.data(), g.data(), cols);
+      }
+      for (size_t c = 0; c < cols; ++c) {
+        out[base + c * inner] = static_cast<float>(result[c]);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const KernelSet& ReferenceKernels() {
-  static const KernelSet kSet{&Elementwise, &SoftmaxRows, &PRelu,
-                              &LogSoftmaxRows};
+  static const KernelSet kSet{&Elementwise,    &SoftmaxRows, &PRelu,
+                              &LogSoftmaxRows, &Glu,         &Sparsemax};
   return kSet;
 }
 

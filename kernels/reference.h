@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stddef.h>
 
+#include <algorithm>
+#include <functional>
 #include <vector>
 
 namespace simdact {
@@ -359,6 +361,88 @@ inline std::vector<double> SoftmaxBackwardRow(const double* y, const float* dy,
   std::vector<double> dx(n);
   for (size_t i = 0; i < n; ++i) dx[i] = y[i] * (dy[i] - dot);
   if (s != nullptr) *s = dot;
+  return dx;
+}
+
+// --- GLU and Sparsemax ---
+
+// sigmoid(b) and sigmoid'(b) as the kernels' IEEE arithmetic sees them: 0
+// where the float value underflows to 0, so that inf * 0 gives NaN there as
+// in float (PyTorch).
+inline double SigmoidAsFloat(double b) {
+  const double s = Sigmoid(b);
+  return static_cast<float>(s) == 0.0f ? 0.0 : s;
+}
+inline double SigmoidDerivativeAsFloat(double b) {
+  const double d = SigmoidDerivative(b);
+  return static_cast<float>(d) == 0.0f ? 0.0 : d;
+}
+// GLU: a * sigmoid(b). Backward: dx_a = dy s, dx_b = dy a s (1 - s).
+inline double Glu(double a, double b) { return a * SigmoidAsFloat(b); }
+inline double GluBackwardA(double b, double dy) {
+  return dy * SigmoidAsFloat(b);
+}
+inline double GluBackwardB(double a, double b, double dy) {
+  return dy * (a * SigmoidDerivativeAsFloat(b));
+}
+
+// Neumaier's compensated sum.
+struct CompensatedSum {
+  double sum = 0.0, err = 0.0;
+  void Add(double v) {
+    const double t = sum + v;
+    err += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  }
+  double Total() const { return isfinite(sum) ? sum + err : sum; }
+};
+
+// Sparsemax of one row (Martins & Astudillo 2016) by sorting: with
+// z = x - max, the support is the k largest z for the largest k with
+// 1 + k z_(k) > sum_{j <= k} z_(j), tau' = (that sum - 1) / k and
+// y = max(z - tau', 0). NaN or +inf anywhere, or all -inf: a row of NaN.
+inline std::vector<double> SparsemaxRow(const float* x, size_t n) {
+  double max = -INFINITY;
+  for (size_t i = 0; i < n; ++i) {
+    if (isnan(x[i])) return std::vector<double>(n, NAN);
+    max = x[i] > max ? x[i] : max;
+  }
+  if (!isfinite(max)) return std::vector<double>(n, NAN);
+  std::vector<double> z(n);
+  for (size_t i = 0; i < n; ++i) z[i] = static_cast<double>(x[i]) - max;
+  std::vector<double> sorted = z;
+  std::sort(sorted.begin(), sorted.end(), std::greater<double>());
+  CompensatedSum sum;
+  double tau = -1.0;
+  for (size_t k = 1; k <= n; ++k) {
+    sum.Add(sorted[k - 1]);
+    if (!(1.0 + static_cast<double>(k) * sorted[k - 1] > sum.Total())) break;
+    tau = (sum.Total() - 1.0) / static_cast<double>(k);
+  }
+  for (double& v : z) v = v > tau ? v - tau : 0.0;
+  return z;
+}
+
+// Sparsemax backward over the support {y > 0}: dx_i = [y_i > 0] (dy_i - v),
+// v = mean of dy over the support (0 if empty); the indicator multiplies, so
+// a non-finite dy_i - v gives NaN off the support, and a NaN y gives NaN.
+template <class Y>
+inline std::vector<double> SparsemaxBackwardRow(const Y* y, const float* dy,
+                                                size_t n) {
+  CompensatedSum sum;
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (y[i] > 0) {
+      sum.Add(dy[i]);
+      ++k;
+    }
+  }
+  const double v = k > 0 ? sum.Total() / static_cast<double>(k) : 0.0;
+  std::vector<double> dx(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double in_support = isnan(y[i]) ? NAN : (y[i] > 0 ? 1.0 : 0.0);
+    dx[i] = in_support * (dy[i] - v);
+  }
   return dx;
 }
 

@@ -220,6 +220,47 @@ SIMDACT_API simdact_status simdact_log_softmax_backward_from_output(
 SIMDACT_API simdact_status simdact_softmax_jacobian(const float* x, size_t n,
                                                     float* jacobian);
 
+/* GLU (PyTorch F.glu(x, dim), Keras glu(x, axis)) over x of shape
+ * [outer, cols, inner] along the middle axis (inner 0 means 1, the last
+ * axis): a = the first cols/2 along the axis, b = the rest,
+ * y = a * sigmoid(b) of shape [outer, cols/2, inner]. cols must be even
+ * (else SIMDACT_ERROR_SHAPE). Forward <= 3 ULP. Backward from x: dy has y's
+ * shape, dx x's: dx_a = dy sigmoid(b), dx_b = dy a sigmoid(b)(1 -
+ * sigmoid(b)), <= 4 ULP; dx_a does not depend on a (a NaN a does not reach
+ * it, as in PyTorch). No derivative kind and no backward from the output
+ * (SIMDACT_ERROR_UNDEFINED). y and dx may not overlap any input
+ * (SIMDACT_ERROR_OVERLAP), not even in place.
+ * Names "glu" and "sparsemax". Both also run through simdact_forward /
+ * simdact_backward (/ _from_output for Sparsemax) with params.softmax_cols =
+ * the axis length and params.softmax_inner = inner; for GLU n is x's size
+ * and y (forward) and dy (backward) have n / 2 elements. */
+SIMDACT_API simdact_status simdact_glu(const float* x, float* y, size_t outer,
+                                       size_t cols, size_t inner);
+SIMDACT_API simdact_status simdact_glu_backward(const float* x, const float* dy,
+                                                float* dx, size_t outer,
+                                                size_t cols, size_t inner);
+/* Sparsemax (Martins & Astudillo 2016; Keras sparsemax(x, axis)) along the
+ * middle axis of [outer, cols, inner]: y = max(x - tau, 0) with tau such
+ * that y sums to 1. |y - exact| <= 1 ULP(y) + 2^-20 ULP(max(max|x|, 1)).
+ * A NaN or +inf anywhere in a row, or a row of all -inf, gives a row of NaN
+ * (as softmax); -inf elements among finite ones give 0. Backward:
+ * dx_i = [y_i > 0] (dy_i - mean of dy over {y > 0}), the indicator
+ * multiplying in IEEE arithmetic (as TF Addons; PyTorch's entmax writes
+ * exact zeros off the support even for a NaN dy there); from x the support
+ * is recomputed. In place allowed (y = x; dx = dy). No derivative kind
+ * (SIMDACT_ERROR_UNDEFINED). */
+SIMDACT_API simdact_status simdact_sparsemax(const float* x, float* y,
+                                             size_t outer, size_t cols,
+                                             size_t inner);
+SIMDACT_API simdact_status simdact_sparsemax_backward(const float* x,
+                                                      const float* dy,
+                                                      float* dx, size_t outer,
+                                                      size_t cols,
+                                                      size_t inner);
+SIMDACT_API simdact_status simdact_sparsemax_backward_from_output(
+    const float* y, const float* dy, float* dx, size_t outer, size_t cols,
+    size_t inner);
+
 /* --- Targets (instruction sets) ------------------------------------------
  * Names are Highway's, lower case: "avx3", "avx2", "sse4", "ssse3",
  * "neon", "sve", "sve2", "sve_256", "sve2_128", "scalar" or "emu128"; plus

@@ -182,6 +182,36 @@ SIMDACT_ELEMENTWISE_API_P(
   return detail::S(
       simdact_log_softmax_backward_from_output(y, dy, dx, rows, cols));
 }
+// GLU over x of shape [outer, cols, inner] (cols even); y is
+// [outer, cols/2, inner]. See simdact_glu.
+[[nodiscard]] inline Status Glu(const float* x, float* y, size_t outer,
+                                size_t cols, size_t inner = 1) {
+  return detail::S(simdact_glu(x, y, outer, cols, inner));
+}
+[[nodiscard]] inline Status GluBackward(const float* x, const float* dy,
+                                        float* dx, size_t outer, size_t cols,
+                                        size_t inner = 1) {
+  return detail::S(simdact_glu_backward(x, dy, dx, outer, cols, inner));
+}
+// Sparsemax along the middle axis of [outer, cols, inner]. See
+// simdact_sparsemax.
+[[nodiscard]] inline Status Sparsemax(const float* x, float* y, size_t outer,
+                                      size_t cols, size_t inner = 1) {
+  return detail::S(simdact_sparsemax(x, y, outer, cols, inner));
+}
+[[nodiscard]] inline Status SparsemaxBackward(const float* x, const float* dy,
+                                              float* dx, size_t outer,
+                                              size_t cols, size_t inner = 1) {
+  return detail::S(simdact_sparsemax_backward(x, dy, dx, outer, cols, inner));
+}
+[[nodiscard]] inline Status SparsemaxBackwardFromOutput(const float* y,
+                                                        const float* dy,
+                                                        float* dx, size_t outer,
+                                                        size_t cols,
+                                                        size_t inner = 1) {
+  return detail::S(
+      simdact_sparsemax_backward_from_output(y, dy, dx, outer, cols, inner));
+}
 [[nodiscard]] inline Status SoftmaxJacobian(const float* x, size_t n,
                                             float* jacobian) {
   return detail::S(simdact_softmax_jacobian(x, n, jacobian));
