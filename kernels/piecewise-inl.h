@@ -73,7 +73,8 @@ struct ReluGeneralOp {
       } else {
         const V half = hn::Set(d, 0.5f);
         V lo;
-        const V hi = TwoSumExact(hn::Mul(x, half), hn::Neg(hn::Mul(t, half)), &lo);
+        const V hi =
+            TwoSumExact(hn::Mul(x, half), hn::Neg(hn::Mul(t, half)), &lo);
         neg = hn::Mul(hn::MulAdd(a, hi, hn::Mul(a, lo)), hn::Set(d, 2.0f));
       }
     }
@@ -84,8 +85,8 @@ struct ReluGeneralOp {
     const V one = hn::Set(d, 1.0f);
     V pass = one;
     if (isfinite(max_value)) {
-      const auto inside = hn::And(hn::Gt(x, hn::Zero(d)),
-                                  hn::Lt(x, hn::Set(d, max_value)));
+      const auto inside =
+          hn::And(hn::Gt(x, hn::Zero(d)), hn::Lt(x, hn::Set(d, max_value)));
       pass = hn::IfThenElseZero(inside, one);
     }
     const auto below = hn::Le(x, hn::Set(d, threshold));
@@ -192,8 +193,7 @@ struct SquareplusOp {
   // Per lane: the scale k (1 or 2^-68) and 1/k, x' = x k, and
   // s' = sqrt(x'^2 + b k^2) = sh + sl.
   template <class D, class V>
-  HWY_INLINE void Scaled(D d, V x, V* k, V* inv_k, V* xs, V* sh,
-                         V* sl) const {
+  HWY_INLINE void Scaled(D d, V x, V* k, V* inv_k, V* xs, V* sh, V* sl) const {
     const V one = hn::Set(d, 1.0f);
     auto big = hn::Ge(hn::Abs(x), hn::Set(d, 0x1.0p62f));
     if (b >= 0x1.0p124f) big = hn::Eq(one, one);  // every lane
@@ -231,8 +231,8 @@ struct SquareplusOp {
     const V den = hn::Add(dh, dh);
     const V bv = hn::Set(d, b);
     // b k is normal (exact) for b >= 1.
-    const V q0 = b >= 1.0f ? hn::Div(hn::Mul(bv, k), den)
-                           : hn::Mul(hn::Div(bv, den), k);
+    const V q0 =
+        b >= 1.0f ? hn::Div(hn::Mul(bv, k), den) : hn::Mul(hn::Div(bv, den), k);
     const V neg = hn::NegMulAdd(q0, hn::Div(dl, dh), q0);
     return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), neg, pos);
   }
@@ -252,8 +252,8 @@ struct SquareplusOp {
     const V dh = TwoSumExact(sh, hn::Abs(xs), &dl);
     dl = hn::Add(dl, sl);
     const V prod = hn::Mul(sh, dh);
-    const V pe = hn::MulAdd(sh, dl, hn::MulAdd(sl, dh, TwoProductError(
-                                                           d, sh, dh, prod)));
+    const V pe = hn::MulAdd(
+        sh, dl, hn::MulAdd(sl, dh, TwoProductError(d, sh, dh, prod)));
     const V den = hn::Add(prod, prod);
     const V bv = hn::Set(d, b);
     // b k^2 is normal (exact) for b >= 2^12.

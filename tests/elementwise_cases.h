@@ -435,11 +435,10 @@ inline void AddPiecewiseCases(std::vector<ElementwiseCase>& cases) {
         [](double x, double l, double u, double) {
           return ref::LeakyReluDerivative(x, ref::RreluSlope(l, u));
         },
-        lower + upper >= 0.0f
-            ? Math4([](double y, double l, double u, double) {
-                return ref::LeakyReluDerivative(y, ref::RreluSlope(l, u));
-              })
-            : nullptr,
+        lower + upper >= 0.0f ? Math4([](double y, double l, double u, double) {
+          return ref::LeakyReluDerivative(y, ref::RreluSlope(l, u));
+        })
+                              : nullptr,
         {0, 0, 0, 0});
   }
 }

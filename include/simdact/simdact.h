@@ -85,8 +85,8 @@ typedef enum simdact_activation {
   SIMDACT_RRELU = 33,                /* eval mode: slope (lower + upper) / 2 */
   /* Reserved for the rest of issue 5; until each is implemented every call
    * with it returns SIMDACT_ERROR_UNKNOWN_ACTIVATION. */
-  SIMDACT_GLU = 34,                  /* a * sigmoid(b), [a, b] = split(x) */
-  SIMDACT_SPARSEMAX = 35             /* max(x - tau, 0), sum = 1 per row */
+  SIMDACT_GLU = 34,      /* a * sigmoid(b), [a, b] = split(x) */
+  SIMDACT_SPARSEMAX = 35 /* max(x - tau, 0), sum = 1 per row */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */

@@ -139,7 +139,8 @@ SIMDACT_ELEMENTWISE_API_P(
 SIMDACT_ELEMENTWISE_API_P(
     ReluGeneral, SIMDACT_RELU_GENERAL,
     SIMDACT_COMMA float negative_slope = 0.0f SIMDACT_COMMA float max_value =
-        std::numeric_limits<float>::infinity() SIMDACT_COMMA float threshold = 0.0f,
+        std::numeric_limits<float>::infinity()
+            SIMDACT_COMMA float threshold = 0.0f,
     (p.alpha = negative_slope, p.beta = max_value, p.threshold = threshold))
 SIMDACT_ELEMENTWISE_API_P(
     HardSigmoidGeneral, SIMDACT_HARD_SIGMOID_GENERAL,
