@@ -71,7 +71,9 @@ typedef enum simdact_activation {
   SIMDACT_LINEAR = 25,       /* x */
   SIMDACT_LOG_SOFTMAX = 26,  /* (x - max) - log sum e^(x - max), per row of
                                 params.softmax_cols (PyTorch dim=-1) */
-  /* Piecewise activations (27..33); parameters in simdact_params. */
+  /* 27..33: piecewise activations (parameters in simdact_params). 34, 35:
+   * reserved for the rest of issue 5; until each is implemented every call
+   * with it returns SIMDACT_ERROR_UNKNOWN_ACTIVATION. */
   SIMDACT_RELU_GENERAL = 27,         /* Keras relu(x, negative_slope,
                                         max_value, threshold): x > threshold:
                                         x (clipped to [0, max_value] when
@@ -83,10 +85,8 @@ typedef enum simdact_activation {
   SIMDACT_SPARSE_PLUS = 31,          /* 0, (x + 1)^2 / 4, x */
   SIMDACT_SPARSE_SIGMOID = 32,       /* clamp((x + 1) / 2, 0, 1) */
   SIMDACT_RRELU = 33,                /* eval mode: slope (lower + upper) / 2 */
-  /* Reserved for the rest of issue 5; until each is implemented every call
-   * with it returns SIMDACT_ERROR_UNKNOWN_ACTIVATION. */
-  SIMDACT_GLU = 34,      /* a * sigmoid(b), [a, b] = split(x) */
-  SIMDACT_SPARSEMAX = 35 /* max(x - tau, 0), sum = 1 per row */
+  SIMDACT_GLU = 34,                  /* a * sigmoid(b), [a, b] = split(x) */
+  SIMDACT_SPARSEMAX = 35             /* max(x - tau, 0), sum = 1 per row */
 } simdact_activation;
 
 /* Parameters of an activation. Start from simdact_default_params(). */
