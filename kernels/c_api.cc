@@ -63,7 +63,8 @@ bool IsElementwise(simdact_activation act) {
   return act == SIMDACT_RELU || act == SIMDACT_LEAKY_RELU ||
          act == SIMDACT_ELU || act == SIMDACT_SIGMOID || act == SIMDACT_TANH ||
          (act >= SIMDACT_SILU && act <= SIMDACT_LINEAR &&
-          act != SIMDACT_GELU);  // GELU (erf): not implemented yet
+          act != SIMDACT_GELU) ||  // GELU (erf): not implemented yet
+         (act >= SIMDACT_RELU_GENERAL && act <= SIMDACT_RRELU);
 }
 
 bool IsRowwise(simdact_activation act) {
@@ -98,8 +99,16 @@ bool DefinedFromOutput(simdact_activation act, const simdact_params& p) {
     case SIMDACT_MISH:
     case SIMDACT_HARD_SWISH:
     case SIMDACT_TANHSHRINK:
-    case SIMDACT_GLU:  // a and b cannot be recovered from a * sigmoid(b)
+    case SIMDACT_GLU:        // a and b cannot be recovered from a * sigmoid(b)
+    case SIMDACT_THRESHOLD:  // constant below the threshold
       return false;
+    // Monotonic (y <= 0 exactly where x <= 0) only for threshold 0 and
+    // slope >= 0.
+    case SIMDACT_RELU_GENERAL:
+      return p.threshold == 0.0f && p.alpha >= 0.0f;
+    case SIMDACT_RRELU:
+      return static_cast<float>((static_cast<double>(p.alpha) + p.beta) /
+                                2.0) >= 0.0f;
     default:
       return true;
   }
@@ -135,6 +144,32 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
     case SIMDACT_SOFTSHRINK:
     case SIMDACT_HARDSHRINK:
       if (!(isfinite(p.alpha) && p.alpha >= 0.0f)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    // Piecewise activations (kernels/piecewise-inl.h).
+    case SIMDACT_RELU_GENERAL:  // max_value: > 0, +inf for None
+      if (!(isfinite(p.alpha) && isfinite(p.threshold) && p.beta > 0.0f)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_HARD_SIGMOID_GENERAL:
+      if (!(isfinite(p.alpha) && isfinite(p.beta))) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_THRESHOLD:
+      if (!(isfinite(p.alpha) && isfinite(p.threshold))) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_SQUAREPLUS:
+      if (!(isfinite(p.alpha) && p.alpha >= 0.0f)) {
+        return SIMDACT_ERROR_INVALID_PARAMETER;
+      }
+      break;
+    case SIMDACT_RRELU:  // lower = alpha <= upper = beta
+      if (!(isfinite(p.alpha) && isfinite(p.beta) && p.alpha <= p.beta)) {
         return SIMDACT_ERROR_INVALID_PARAMETER;
       }
       break;
@@ -312,6 +347,20 @@ simdact_params simdact_default_params(simdact_activation act) {
     case SIMDACT_HARDSHRINK:
       p.alpha = 0.5f;
       break;
+    case SIMDACT_RELU_GENERAL:  // Keras: slope 0, max_value None, threshold 0
+      p.beta = INFINITY;
+      break;
+    case SIMDACT_HARD_SIGMOID_GENERAL:  // ONNX, Keras 2
+      p.alpha = 0.2f;
+      p.beta = 0.5f;
+      break;
+    case SIMDACT_SQUAREPLUS:  // Keras: b = 4
+      p.alpha = 4.0f;
+      break;
+    case SIMDACT_RRELU:  // PyTorch: lower 1/8, upper 1/3
+      p.alpha = 1.0f / 8.0f;
+      p.beta = 1.0f / 3.0f;
+      break;
     default:
       break;
   }
@@ -350,6 +399,13 @@ static const struct {
     {"hardshrink", SIMDACT_HARDSHRINK},
     {"exponential", SIMDACT_EXPONENTIAL},
     {"linear", SIMDACT_LINEAR},
+    {"relu_general", SIMDACT_RELU_GENERAL},
+    {"hard_sigmoid_general", SIMDACT_HARD_SIGMOID_GENERAL},
+    {"threshold", SIMDACT_THRESHOLD},
+    {"squareplus", SIMDACT_SQUAREPLUS},
+    {"sparse_plus", SIMDACT_SPARSE_PLUS},
+    {"sparse_sigmoid", SIMDACT_SPARSE_SIGMOID},
+    {"rrelu", SIMDACT_RRELU},
     // Aliases (Keras / PyTorch spellings).
     {"leakyrelu", SIMDACT_LEAKY_RELU},
     {"swish", SIMDACT_SILU},
@@ -360,6 +416,7 @@ static const struct {
     {"hard_tanh", SIMDACT_HARDTANH},
     {"logsigmoid", SIMDACT_LOG_SIGMOID},
     {"logsoftmax", SIMDACT_LOG_SOFTMAX},
+    {"keras_relu", SIMDACT_RELU_GENERAL},
 };
 
 simdact_status simdact_activation_from_name(const char* name,

@@ -27,6 +27,7 @@
 #include "kernels/elementwise-inl.h"
 #include "kernels/kernel_set.h"
 #include "kernels/math-inl.h"
+#include "kernels/piecewise-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace simdact {
@@ -720,6 +721,25 @@ void Elementwise(int op, int kind, const internal::ElementwiseParams& p,
       return RunElementwise(ExponentialOp(), kind, in, dy, out, n);
     case internal::kLinear:
       return RunElementwise(LinearOp(), kind, in, dy, out, n);
+    // kernels/piecewise-inl.h.
+    case internal::kReluGeneral:
+      return RunElementwise(ReluGeneralOp{p.alpha, p.beta, p.threshold}, kind,
+                            in, dy, out, n);
+    case internal::kHardSigmoidGeneral:
+      return RunElementwise(HardSigmoidGeneralOp{p.alpha, p.beta}, kind, in, dy,
+                            out, n);
+    case internal::kThreshold:
+      return RunElementwise(ThresholdOp{p.threshold, p.alpha}, kind, in, dy,
+                            out, n);
+    case internal::kSquareplus:
+      return RunElementwise(SquareplusOp{p.alpha}, kind, in, dy, out, n);
+    case internal::kSparsePlus:
+      return RunElementwise(SparsePlusOp(), kind, in, dy, out, n);
+    case internal::kSparseSigmoid:
+      return RunElementwise(SparseSigmoidOp(), kind, in, dy, out, n);
+    case internal::kRrelu:
+      return RunElementwise(LeakyReluOp{RreluSlope(p.alpha, p.beta)}, kind, in,
+                            dy, out, n);
   }
 }
 

@@ -66,6 +66,20 @@ struct ElementwiseMath {
         return r::Exponential(x);
       case kLinear:
         return r::Linear(x);
+      case kReluGeneral:
+        return r::ReluGeneral(x, alpha, beta, threshold);
+      case kHardSigmoidGeneral:
+        return r::HardSigmoidGeneral(x, alpha, beta);
+      case kThreshold:
+        return r::Threshold(x, threshold, alpha);
+      case kSquareplus:
+        return r::Squareplus(x, alpha);
+      case kSparsePlus:
+        return r::SparsePlus(x);
+      case kSparseSigmoid:
+        return r::SparseSigmoid(x);
+      case kRrelu:
+        return r::LeakyRelu(x, r::RreluSlope(alpha, beta));
       default:
         return r::Tanh(x);
     }
@@ -116,6 +130,20 @@ struct ElementwiseMath {
         return r::ExponentialDerivative(x);
       case kLinear:
         return r::LinearDerivative(x);
+      case kReluGeneral:
+        return r::ReluGeneralDerivative(x, alpha, beta, threshold);
+      case kHardSigmoidGeneral:
+        return r::HardSigmoidGeneralDerivative(x, alpha, beta);
+      case kThreshold:
+        return r::ThresholdDerivative(x, threshold);
+      case kSquareplus:
+        return r::SquareplusDerivative(x, alpha);
+      case kSparsePlus:
+        return r::SparsePlusDerivative(x);
+      case kSparseSigmoid:
+        return r::SparseSigmoidDerivative(x);
+      case kRrelu:
+        return r::LeakyReluDerivative(x, r::RreluSlope(alpha, beta));
       default:
         return r::TanhDerivative(x);
     }
@@ -155,6 +183,19 @@ struct ElementwiseMath {
         return y;
       case kLinear:
         return r::LinearDerivative(y);
+      // Threshold 0 and slope >= 0 only (the C API checks).
+      case kReluGeneral:
+        return r::ReluGeneralDerivative(y, alpha, beta, 0.0);
+      case kHardSigmoidGeneral:
+        return r::HardSigmoidGeneralDerivativeFromOutput(y, alpha);
+      case kSquareplus:
+        return r::SquareplusDerivativeFromOutput(y, alpha);
+      case kSparsePlus:
+        return r::SparsePlusDerivativeFromOutput(y);
+      case kSparseSigmoid:
+        return r::SparseSigmoidDerivativeFromOutput(y);
+      case kRrelu:
+        return r::LeakyReluDerivative(y, r::RreluSlope(alpha, beta));
       default:
         return r::TanhDerivativeFromOutput(y);
     }

@@ -299,6 +299,110 @@ inline double ExponentialDerivative(double x) {
 inline double Linear(double x) { return x; }
 inline double LinearDerivative(double x) { return isnan(x) ? x : 1.0; }
 
+// --- Piecewise activations (kernels/piecewise-inl.h). ---
+
+// Keras 3 relu(x, negative_slope = a, max_value = m (+inf: None),
+// threshold = t): x > t: x, clipped to [0, m] when m is finite; x <= t:
+// a (x - t) (Keras: pos - a relu(t - x) with pos = 0 there).
+inline double ReluGeneral(double x, double a, double m, double t) {
+  if (isnan(x)) return x;
+  if (x > t) return isfinite(m) ? fmin(fmax(x, 0.0), m) : x;
+  return a == 0 ? 0.0 : a * (x - t);
+}
+// a for x <= t; 1 where x passes through (0 < x < m with a max), else 0.
+inline double ReluGeneralDerivative(double x, double a, double m, double t) {
+  if (isnan(x)) return x;
+  if (x <= t) return a;
+  return (!isfinite(m) || (x > 0 && x < m)) ? 1.0 : 0.0;
+}
+
+// clamp(a x + b, 0, 1); a x is exact in double. a = 0: clamp(b, 0, 1).
+inline double HardSigmoidGeneral(double x, double a, double b) {
+  if (isnan(x)) return x;
+  const double v = a == 0 ? b : a * x + b;
+  return fmin(fmax(v, 0.0), 1.0);
+}
+// a where 0 < a x + b < 1 as float rounds it (fmaf: correctly rounded), so
+// that f' agrees with f about which side of a kink x is on; 0 elsewhere.
+inline double HardSigmoidGeneralDerivative(double x, double a, double b) {
+  if (isnan(x)) return x;
+  const float v = a == 0 ? static_cast<float>(b)
+                         : fmaf(static_cast<float>(a), static_cast<float>(x),
+                                static_cast<float>(b));
+  return (v > 0 && v < 1) ? a : 0.0;
+}
+inline double HardSigmoidGeneralDerivativeFromOutput(double y, double a) {
+  if (isnan(y)) return y;
+  return (y > 0 && y < 1) ? a : 0.0;
+}
+
+// PyTorch Threshold: x > t ? x : value.
+inline double Threshold(double x, double t, double value) {
+  if (isnan(x)) return x;
+  return x > t ? x : value;
+}
+inline double ThresholdDerivative(double x, double t) {
+  if (isnan(x)) return x;
+  return x > t ? 1.0 : 0.0;
+}
+
+// Keras 3 squareplus: (x + sqrt(x^2 + b)) / 2, written without
+// cancellation for x < 0 (b / (2 (s - x))); b = 0 is ReLU (f'(0) = 0).
+inline double Squareplus(double x, double b) {
+  if (b == 0) return Relu(x);
+  const double s = sqrt(x * x + b);
+  return x < 0 ? b / (2.0 * (s - x)) : (x + s) / 2.0;
+}
+// (1 + x/s) / 2 = b / (2 s (s - x)) for x < 0.
+inline double SquareplusDerivative(double x, double b) {
+  if (b == 0) return ReluDerivative(x);
+  if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+  const double s = sqrt(x * x + b);
+  return x < 0 ? b / (2.0 * s * (s - x)) : (1.0 + x / s) / 2.0;
+}
+// y = (x + s) / 2 and (s - x)(s + x) = b give s = y + b / (4y), so
+// f' = y / s = 4y^2 / (4y^2 + b).
+inline double SquareplusDerivativeFromOutput(double y, double b) {
+  if (b == 0) return ReluDerivative(y);
+  if (isinf(y)) return 1.0;
+  const double w2 = 4.0 * y * y;
+  return w2 / (w2 + b);
+}
+
+// Keras 3 sparse_plus and sparse_sigmoid.
+inline double SparsePlus(double x) {
+  if (isnan(x)) return x;
+  return x <= -1 ? 0.0 : (x < 1 ? (x + 1) * (x + 1) / 4.0 : x);
+}
+inline double SparsePlusDerivative(double x) {
+  if (isnan(x)) return x;
+  return x <= -1 ? 0.0 : (x < 1 ? (x + 1) / 2.0 : 1.0);
+}
+// (x + 1) / 2 = sqrt(y) where -1 < x < 1.
+inline double SparsePlusDerivativeFromOutput(double y) {
+  if (isnan(y)) return y;
+  return y <= 0 ? 0.0 : (y < 1 ? sqrt(y) : 1.0);
+}
+inline double SparseSigmoid(double x) {
+  if (isnan(x)) return x;
+  return x <= -1 ? 0.0 : (x >= 1 ? 1.0 : (x + 1) / 2.0);
+}
+inline double SparseSigmoidDerivative(double x) {
+  if (isnan(x)) return x;
+  return (x > -1 && x < 1) ? 0.5 : 0.0;
+}
+inline double SparseSigmoidDerivativeFromOutput(double y) {
+  if (isnan(y)) return y;
+  return (y > 0 && y < 1) ? 0.5 : 0.0;
+}
+
+// PyTorch RReLU in evaluation mode: the slope (lower + upper) / 2, computed
+// in double and rounded to float (PyTorch passes a Python float to
+// leaky_relu, whose kernel works in the tensor's float type).
+inline double RreluSlope(double lower, double upper) {
+  return static_cast<float>((lower + upper) / 2.0);
+}
+
 // Softmax of one row, in double: y_i = exp(x_i - max) / sum_j exp(x_j - max).
 // Any NaN in the row makes every output NaN, as in the kernels.
 inline std::vector<double> SoftmaxRow(const float* x, size_t n) {

@@ -47,6 +47,12 @@ struct ElementwiseCase {
   // backward kinds) instead of ULPs of the result; for derivatives that
   // cross zero, whose value there is the difference of two larger terms.
   double (*scale)(double in, double alpha, double beta) = nullptr;
+  // simdact_params::threshold (ReluGeneral, Threshold), with a reference
+  // that reads it: where math4 is set it replaces math, and Run passes
+  // `threshold` (else the activation's default threshold is kept).
+  float threshold = 0.0f;
+  double (*math4)(double in, double alpha, double beta,
+                  double threshold) = nullptr;
 
   std::string Name() const {
     std::string name = simdact_activation_name(act);
@@ -66,15 +72,31 @@ struct ElementwiseCase {
         name.append("(").append(num(beta)).append(")");
         break;
       case SIMDACT_HARDTANH:
+      case SIMDACT_HARD_SIGMOID_GENERAL:
+      case SIMDACT_RRELU:
         name.append("(").append(num(alpha)).append(",").append(num(beta));
         name.append(")");
+        break;
+      case SIMDACT_SQUAREPLUS:
+        name.append("(").append(num(alpha)).append(")");
+        break;
+      case SIMDACT_THRESHOLD:
+        name.append("(").append(num(threshold)).append(",");
+        name.append(num(alpha)).append(")");
+        break;
+      case SIMDACT_RELU_GENERAL:
+        name.append("(").append(num(alpha)).append(",").append(num(beta));
+        name.append(",").append(num(threshold)).append(")");
         break;
       default:
         break;
     }
     return name.append(".").append(KindName(kind));
   }
-  double Math(double in) const { return math(in, alpha, beta); }
+  double Math(double in) const {
+    return math4 != nullptr ? math4(in, alpha, beta, threshold)
+                            : math(in, alpha, beta);
+  }
   bool Backward() const {
     return kind == Kind::kBackward || kind == Kind::kBackwardFromOutput;
   }
@@ -104,6 +126,7 @@ struct ElementwiseCase {
     simdact_params p = simdact_default_params(act);
     p.alpha = alpha;
     p.beta = beta;
+    if (math4 != nullptr) p.threshold = threshold;
     switch (kind) {
       case Kind::kForward:
         return simdact_forward(act, &p, in, out, n);
@@ -283,6 +306,143 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
       nullptr, {3, 3, 4, 0});
 }
 
+// The piecewise activations (kernels/piecewise-inl.h), with references of
+// four arguments (in, alpha, beta, threshold).
+inline void AddPiecewiseCases(std::vector<ElementwiseCase>& cases) {
+  using K = Kind;
+  using Math4 = double (*)(double, double, double, double);
+  struct Bounds {
+    int fwd, deriv, backward, from_y;
+  };
+  // from_y null: undefined for these parameters (SIMDACT_ERROR_UNDEFINED).
+  auto add = [&](simdact_activation act, float alpha, float beta, float t,
+                 Math4 fwd, Math4 deriv, Math4 from_y, Bounds b) {
+    const std::pair<K, Math4> kinds[] = {{K::kForward, fwd},
+                                         {K::kDerivative, deriv},
+                                         {K::kBackward, deriv},
+                                         {K::kBackwardFromOutput, from_y}};
+    const int bounds[] = {b.fwd, b.deriv, b.backward, b.from_y};
+    for (int i = 0; i < 4; ++i) {
+      if (kinds[i].second == nullptr) continue;
+      ElementwiseCase c{act, alpha, kinds[i].first, nullptr, bounds[i], beta};
+      c.threshold = t;
+      c.math4 = kinds[i].second;
+      cases.push_back(c);
+    }
+  };
+  // Keras relu (slope, max_value, threshold): relu itself; leaky with a
+  // clip (from y defined); a positive threshold; the quirk of a negative
+  // threshold with a clip; a negative slope with a negative threshold.
+  // a (x - t) is rounded once (FMA), or twice without: <= 1 ULP.
+  const struct {
+    float a, m, t;
+  } relu_params[] = {{0.0f, INFINITY, 0.0f},
+                     {0.1f, 6.0f, 0.0f},
+                     {0.3f, INFINITY, 0.7f},
+                     {0.2f, 2.5f, -1.5f},
+                     {-0.7f, INFINITY, -1.1f}};
+  for (const auto& r : relu_params) {
+    const bool from_y = r.t == 0.0f && r.a >= 0.0f;
+    add(
+        SIMDACT_RELU_GENERAL, r.a, r.m, r.t,
+        [](double x, double a, double m, double t) {
+          return ref::ReluGeneral(x, a, m, t);
+        },
+        [](double x, double a, double m, double t) {
+          return ref::ReluGeneralDerivative(x, a, m, t);
+        },
+        from_y ? Math4([](double y, double a, double m, double) {
+          return ref::ReluGeneralDerivative(y, a, m, 0.0);
+        })
+               : nullptr,
+        {1, 0, 0, 0});
+  }
+  // clamp(a x + b, 0, 1): the defaults, a negative slope, exact kinks.
+  for (auto [a, b] : {std::pair{0.2f, 0.5f}, std::pair{-0.37f, 0.71f},
+                      std::pair{0.25f, 0.5f}}) {
+    add(
+        SIMDACT_HARD_SIGMOID_GENERAL, a, b, 0.0f,
+        [](double x, double a, double b, double) {
+          return ref::HardSigmoidGeneral(x, a, b);
+        },
+        [](double x, double a, double b, double) {
+          return ref::HardSigmoidGeneralDerivative(x, a, b);
+        },
+        [](double y, double a, double, double) {
+          return ref::HardSigmoidGeneralDerivativeFromOutput(y, a);
+        },
+        {1, 0, 0, 0});
+  }
+  for (auto [t, value] : {std::pair{0.0f, 0.0f}, std::pair{0.5f, -3.0f}}) {
+    add(
+        SIMDACT_THRESHOLD, value, 0.0f, t,
+        [](double x, double v, double, double t) {
+          return ref::Threshold(x, t, v);
+        },
+        [](double x, double, double, double t) {
+          return ref::ThresholdDerivative(x, t);
+        },
+        nullptr, {0, 0, 0, 0});
+  }
+  // b: the default 4; small; 0 (ReLU); huge (every lane scaled).
+  // s = sqrt(x^2 + b) is carried in two floats: forward and f' are rounded
+  // about once.
+  for (float b : {4.0f, 0.37f, 0.0f, 3e38f}) {
+    add(
+        SIMDACT_SQUAREPLUS, b, 0.0f, 0.0f,
+        [](double x, double b, double, double) {
+          return ref::Squareplus(x, b);
+        },
+        [](double x, double b, double, double) {
+          return ref::SquareplusDerivative(x, b);
+        },
+        [](double y, double b, double, double) {
+          return ref::SquareplusDerivativeFromOutput(y, b);
+        },
+        // Measured 1, 1, 4, 2: backward reaches 4 only where f' is
+        // subnormal (x < -2^63) and |dy| is large.
+        {2, 2, 4, 2});
+  }
+  add(
+      SIMDACT_SPARSE_PLUS, 0.0f, 0.0f, 0.0f,
+      [](double x, double, double, double) { return ref::SparsePlus(x); },
+      [](double x, double, double, double) {
+        return ref::SparsePlusDerivative(x);
+      },
+      [](double y, double, double, double) {
+        return ref::SparsePlusDerivativeFromOutput(y);
+      },
+      // Backward: dy times an exact (x + 1)/2, or a sqrt: one rounding more.
+      {1, 0, 1, 1});
+  add(
+      SIMDACT_SPARSE_SIGMOID, 0.0f, 0.0f, 0.0f,
+      [](double x, double, double, double) { return ref::SparseSigmoid(x); },
+      [](double x, double, double, double) {
+        return ref::SparseSigmoidDerivative(x);
+      },
+      [](double y, double, double, double) {
+        return ref::SparseSigmoidDerivativeFromOutput(y);
+      },
+      {0, 0, 0, 0});
+  // The defaults (slope 0.2291667), and a negative slope (no from y).
+  for (auto [lower, upper] :
+       {std::pair{0.125f, 1.0f / 3.0f}, std::pair{-0.9f, 0.3f}}) {
+    add(
+        SIMDACT_RRELU, lower, upper, 0.0f,
+        [](double x, double l, double u, double) {
+          return ref::LeakyRelu(x, ref::RreluSlope(l, u));
+        },
+        [](double x, double l, double u, double) {
+          return ref::LeakyReluDerivative(x, ref::RreluSlope(l, u));
+        },
+        lower + upper >= 0.0f ? Math4([](double y, double l, double u, double) {
+          return ref::LeakyReluDerivative(y, ref::RreluSlope(l, u));
+        })
+                              : nullptr,
+        {0, 0, 0, 0});
+  }
+}
+
 inline std::vector<ElementwiseCase> AllElementwiseCases() {
   using K = Kind;
   std::vector<ElementwiseCase> cases;
@@ -337,6 +497,7 @@ inline std::vector<ElementwiseCase> AllElementwiseCases() {
       [](double y, double, double) { return ref::TanhDerivativeFromOutput(y); },
       2, 3, 4, 2);
   AddMoreCases(cases);
+  AddPiecewiseCases(cases);
   return cases;
 }
 
@@ -344,7 +505,7 @@ inline std::vector<ElementwiseCase> AllElementwiseCases() {
 inline ElementwiseCase ForwardOf(const ElementwiseCase& c) {
   for (const ElementwiseCase& f : AllElementwiseCases()) {
     if (f.act == c.act && f.alpha == c.alpha && f.beta == c.beta &&
-        f.kind == Kind::kForward) {
+        f.threshold == c.threshold && f.kind == Kind::kForward) {
       return f;
     }
   }

@@ -71,10 +71,14 @@ typedef enum simdact_activation {
   SIMDACT_LINEAR = 25,       /* x */
   SIMDACT_LOG_SOFTMAX = 26,  /* (x - max) - log sum e^(x - max), per row of
                                 params.softmax_cols (PyTorch dim=-1) */
-  /* Reserved for the rest of issue 5; until each is implemented every call
+  /* 27..33: piecewise activations (parameters in simdact_params). 34, 35:
+   * reserved for the rest of issue 5; until each is implemented every call
    * with it returns SIMDACT_ERROR_UNKNOWN_ACTIVATION. */
-  SIMDACT_RELU_GENERAL = 27,         /* Keras relu(negative_slope, max_value,
-                                        threshold) */
+  SIMDACT_RELU_GENERAL = 27,         /* Keras relu(x, negative_slope,
+                                        max_value, threshold): x > threshold:
+                                        x (clipped to [0, max_value] when
+                                        max_value is finite), else
+                                        negative_slope (x - threshold) */
   SIMDACT_HARD_SIGMOID_GENERAL = 28, /* clamp(a x + b, 0, 1) */
   SIMDACT_THRESHOLD = 29,            /* x > threshold ? x : value */
   SIMDACT_SQUAREPLUS = 30,           /* (x + sqrt(x^2 + b)) / 2 */
@@ -92,6 +96,11 @@ typedef struct simdact_params {
    * CELU: alpha (default 1), finite and > 0 (PyTorch also takes alpha < 0;
    * simdact does not). HardTanh: min_val (default -1).
    * SoftShrink, HardShrink: lambda (default 0.5), finite and >= 0.
+   * ReluGeneral: negative_slope (default 0), finite.
+   * HardSigmoidGeneral: the slope a (default 0.2, as ONNX and Keras 2),
+   * finite. Threshold: value, the output at and below the threshold
+   * (default 0), finite. Squareplus: b (default 4, as Keras), finite and
+   * >= 0 (b = 0 is ReLU). RReLU: lower (default 1/8), finite.
    * Ignored by the others (SELU's alpha and scale are fixed constants). */
   float alpha;
   /* PReLU: one slope per channel, over a tensor of shape
@@ -105,10 +114,14 @@ typedef struct simdact_params {
   /* SiLU / swish: beta in x * sigmoid(beta x) (default 1, finite; PyTorch's
    * SiLU has no beta, tf.nn.silu / Keras swish use 1).
    * Softplus: beta (default 1, finite and > 0).
-   * HardTanh: max_val (default 1, finite and > alpha = min_val). */
+   * HardTanh: max_val (default 1, finite and > alpha = min_val).
+   * ReluGeneral: max_value, > 0, or +inf (the default) for Keras' None.
+   * HardSigmoidGeneral: the offset b (default 0.5), finite.
+   * RReLU: upper (default 1/3), finite and >= alpha = lower. */
   float beta;
   /* Softplus: where beta x > threshold the result is x (default 20, as
-   * PyTorch; not NaN). Ignored by the others. */
+   * PyTorch; not NaN). ReluGeneral: threshold (default 0), finite.
+   * Threshold: threshold (default 0), finite. Ignored by the others. */
   float threshold;
   /* Row operations (Softmax, LogSoftmax, GLU, Sparsemax) view the tensor as
    * [outer, softmax_cols, inner] and work along the middle axis; inner 0 or
@@ -125,7 +138,10 @@ typedef struct simdact_params {
 
 /* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU and CELU,
  * 0.5 for SoftShrink and HardShrink; HardTanh alpha = -1, beta = 1; SiLU
- * beta = 1; Softplus beta = 1, threshold = 20. PReLU and Softmax shapes are
+ * beta = 1; Softplus beta = 1, threshold = 20; RReLU alpha = 1/8,
+ * beta = 1/3; Threshold 0 and 0. As Keras: ReluGeneral alpha = 0,
+ * beta = +inf (no max_value), threshold = 0; Squareplus alpha = 4; as ONNX:
+ * HardSigmoidGeneral alpha = 0.2, beta = 0.5. PReLU and Softmax shapes are
  * 0 and must be set. Unknown activation: all zero. */
 SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
 
@@ -140,7 +156,20 @@ SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
  * ("gelu", the exact erf form, is not implemented yet.)
  * Where Keras differs from PyTorch: "gelu_tanh" is PyTorch's
  * gelu(approximate='tanh') and Keras' gelu(approximate=True); Keras 3
- * "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used 0.2 x + 0.5). */
+ * "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used 0.2 x + 0.5,
+ * which is "hard_sigmoid_general" with its defaults).
+ * Piecewise ones: "relu_general" (alias "keras_relu": Keras' relu with its
+ * three parameters), "hard_sigmoid_general", "threshold" (PyTorch
+ * nn.Threshold), "squareplus", "sparse_plus", "sparse_sigmoid" (Keras 3),
+ * "rrelu" (PyTorch, evaluation mode).
+ * relu_general follows Keras' arithmetic with two documented exceptions:
+ * Keras computes x * (x > threshold), which is NaN at x = -inf when
+ * threshold != 0 (here 0, or -slope * inf); and max_value = +inf means
+ * None (Keras' clip to [0, +inf] would zero negative x in (threshold, 0]).
+ * Keras' own quirk is kept: with threshold < 0 and a finite max_value,
+ * x in (threshold, 0] gives 0 (clip), without max_value x itself.
+ * squareplus and sparse_plus are written without the cancellation of
+ * Keras' float formulas (x + sqrt(x^2 + b) for x << 0). */
 SIMDACT_API simdact_status
 simdact_activation_from_name(const char* name, simdact_activation* act);
 /* The canonical name, or NULL for an unknown value. */
@@ -155,7 +184,13 @@ SIMDACT_API simdact_status simdact_forward(simdact_activation act,
  * leaky_relu'(0) = prelu'(0) = alpha, elu'(0) = alpha, selu'(0) =
  * scale * alpha, celu'(0) = 1; relu6, hardtanh, hard_sigmoid: 0 at both
  * kinks; hard_swish'(-3) = -0.5, hard_swish'(3) = 1.5; softshrink and
- * hardshrink: 0 at +-lambda; softplus: 1 where beta x > threshold.
+ * hardshrink: 0 at +-lambda; softplus: 1 where beta x > threshold;
+ * relu_general: negative_slope at x <= threshold (so at the threshold), 1
+ * where x passes through (0 < x < max_value with a max_value), else 0;
+ * hard_sigmoid_general: a where 0 < a x + b < 1 (as rounded to float),
+ * 0 at the kinks; threshold: 0 at the threshold (threshold_backward);
+ * sparse_sigmoid: 0 at +-1; sparse_plus' is continuous (0, (x + 1)/2, 1);
+ * squareplus with b = 0 (ReLU): 0 at 0; rrelu: as leaky_relu.
  * Softmax has no element-wise derivative: SIMDACT_ERROR_UNDEFINED; use
  * simdact_softmax_jacobian. */
 SIMDACT_API simdact_status simdact_derivative(simdact_activation act,
@@ -176,9 +211,15 @@ SIMDACT_API simdact_status simdact_backward(simdact_activation act,
  * (y(1-y)), Tanh (1-y^2), Softmax, Softplus (1 - e^(-beta y)), SoftSign
  * ((1-|y|)^2), SELU, CELU (y/alpha + 1 for y <= 0), HardSigmoid, ReLU6,
  * HardTanh, LogSigmoid (-expm1(y)), SoftShrink and HardShrink (y != 0),
- * Exponential (y) and Linear. Not defined (SIMDACT_ERROR_UNDEFINED) for the
- * non-monotonic SiLU, GELU-tanh, Mish and HardSwish, and for
- * TanhShrink (tanh^2 x has no closed form in y). */
+ * Exponential (y) and Linear; ReluGeneral with threshold 0 and
+ * negative_slope >= 0, RReLU with (lower + upper) / 2 >= 0,
+ * HardSigmoidGeneral (a where 0 < y < 1), Squareplus
+ * (4y^2 / (4y^2 + b)), SparsePlus (0, sqrt(y), 1), SparseSigmoid (1/2
+ * where 0 < y < 1). Not defined (SIMDACT_ERROR_UNDEFINED) for the
+ * non-monotonic SiLU, GELU-tanh, Mish and HardSwish, for
+ * TanhShrink (tanh^2 x has no closed form in y), for Threshold (constant
+ * below the threshold) and for ReluGeneral with a threshold or a negative
+ * slope. */
 SIMDACT_API simdact_status simdact_backward_from_output(
     simdact_activation act, const simdact_params* params, const float* y,
     const float* dy, float* dx, size_t n);

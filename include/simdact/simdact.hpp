@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,31 @@ SIMDACT_ELEMENTWISE_API_P(
     Hardtanh, SIMDACT_HARDTANH,
     SIMDACT_COMMA float min_val = -1.0f SIMDACT_COMMA float max_val = 1.0f,
     (p.alpha = min_val, p.beta = max_val))
+// Piecewise activations (see simdact.h). ReluGeneral is Keras' relu:
+// max_value = +inf means None; BackwardFromOutput needs threshold 0 and
+// negative_slope >= 0. Threshold and its BackwardFromOutput: kUndefined.
+SIMDACT_ELEMENTWISE_API_P(
+    ReluGeneral, SIMDACT_RELU_GENERAL,
+    SIMDACT_COMMA float negative_slope = 0.0f SIMDACT_COMMA float max_value =
+        std::numeric_limits<float>::infinity()
+            SIMDACT_COMMA float threshold = 0.0f,
+    (p.alpha = negative_slope, p.beta = max_value, p.threshold = threshold))
+SIMDACT_ELEMENTWISE_API_P(
+    HardSigmoidGeneral, SIMDACT_HARD_SIGMOID_GENERAL,
+    SIMDACT_COMMA float a = 0.2f SIMDACT_COMMA float b = 0.5f,
+    (p.alpha = a, p.beta = b))
+SIMDACT_ELEMENTWISE_API_P(
+    Threshold, SIMDACT_THRESHOLD,
+    SIMDACT_COMMA float threshold = 0.0f SIMDACT_COMMA float value = 0.0f,
+    (p.threshold = threshold, p.alpha = value))
+SIMDACT_ELEMENTWISE_API_P(Squareplus, SIMDACT_SQUAREPLUS,
+                          SIMDACT_COMMA float b = 4.0f, p.alpha = b)
+SIMDACT_ELEMENTWISE_API_P(SparsePlus, SIMDACT_SPARSE_PLUS, , (void)p)
+SIMDACT_ELEMENTWISE_API_P(SparseSigmoid, SIMDACT_SPARSE_SIGMOID, , (void)p)
+SIMDACT_ELEMENTWISE_API_P(
+    Rrelu, SIMDACT_RRELU,
+    SIMDACT_COMMA float lower = 0.125f SIMDACT_COMMA float upper = 1.0f / 3.0f,
+    (p.alpha = lower, p.beta = upper))
 #undef SIMDACT_ELEMENTWISE_API_P
 #undef SIMDACT_COMMA
 
@@ -259,6 +285,13 @@ SIMDACT_SPAN_API(Tanhshrink)
 SIMDACT_SPAN_API(Silu)
 SIMDACT_SPAN_API(Softplus)
 SIMDACT_SPAN_API(Hardtanh)
+SIMDACT_SPAN_API(ReluGeneral)
+SIMDACT_SPAN_API(HardSigmoidGeneral)
+SIMDACT_SPAN_API(Threshold)
+SIMDACT_SPAN_API(Squareplus)
+SIMDACT_SPAN_API(SparsePlus)
+SIMDACT_SPAN_API(SparseSigmoid)
+SIMDACT_SPAN_API(Rrelu)
 #undef SIMDACT_SPAN_API
 
 [[nodiscard]] inline Status LeakyRelu(std::span<const float> x,
