@@ -72,8 +72,8 @@ typedef enum simdact_activation {
   SIMDACT_LOG_SOFTMAX = 26,  /* (x - max) - log sum e^(x - max), per row of
                                 params.softmax_cols (PyTorch dim=-1) */
   /* 27..33: piecewise activations (parameters in simdact_params). 34, 35:
-   * reserved for the rest of issue 5; until each is implemented every call
-   * with it returns SIMDACT_ERROR_UNKNOWN_ACTIVATION. */
+   * row operations along the middle axis of [outer, softmax_cols,
+   * softmax_inner] (see simdact_glu and simdact_sparsemax). */
   SIMDACT_RELU_GENERAL = 27,         /* Keras relu(x, negative_slope,
                                         max_value, threshold): x > threshold:
                                         x (clipped to [0, max_value] when
