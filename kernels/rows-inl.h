@@ -11,8 +11,14 @@
 //
 // Softmax backward: s = sum(dy_i y_i) as a compensated dot product, then
 // dx_i = y_i (dy_i - s). From x, y_i is recomputed from exp (no scratch, so
-// dx may alias dy). Error <= 6 ULP of y_i (|dy_i| + |s|): the subtraction
-// dy_i - s may cancel, which no float algorithm avoids.
+// dx may alias dy). Error <= 6 ULP of y_i (|dy_i| + sum_j |dy_j y_j|): the
+// subtraction dy_i - s may cancel, which no float algorithm avoids, and s
+// itself is only as exact as the y_j (|s| in place of the sum was the bound
+// stated before; it fails, on every target alike, where s cancels).
+//
+// Both also run along any axis ([outer, cols, inner], SIMD across inner),
+// with a temperature and a "safe" option for rows of all -inf: see the
+// sections below.
 
 #if defined(SIMDACT_KERNELS_ROWS_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef SIMDACT_KERNELS_ROWS_INL_H_
@@ -24,6 +30,8 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
+
+#include <vector>
 
 #include "hwy/highway.h"
 #include "kernels/elementwise-inl.h"
@@ -722,33 +730,67 @@ struct LogSoftmaxFamily {
   }
 };
 
-// One kind of a family over the whole tensor: rows for inner == 1, else
-// blocks of Lanes(d) inner columns.
+// One kind of a family on `rows` contiguous rows of n.
+template <class Family, class D, class Scale>
+HWY_INLINE void RunFamilyRows(D d, int kind, const float* in, const float* dy,
+                              float* out, size_t rows, size_t n,
+                              const Scale& sc, bool safe) {
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t offset = r * n;
+    switch (kind) {
+      case internal::kForward:
+        Family::ForwardRow(d, in + offset, out + offset, n, sc, safe);
+        break;
+      case internal::kBackward:
+        Family::BackwardRow(d, in + offset, dy + offset, out + offset, n, sc,
+                            safe);
+        break;
+      case internal::kBackwardFromOutput:
+        Family::BackwardFromOutputRow(d, in + offset, dy + offset, out + offset,
+                                      n, sc, safe);
+        break;
+    }
+  }
+}
+
+// [rows, cols] -> [cols, rows].
+HWY_INLINE void Transpose(const float* from, float* to, size_t rows,
+                          size_t cols) {
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) to[c * rows + r] = from[r * cols + c];
+  }
+}
+
+// One kind of a family over the whole tensor: rows for inner == 1; for
+// 1 < inner < Lanes(d), where a vector across inner would be mostly padding
+// (measured 20x slower than rows for inner = 3 on AVX-512), each [cols,
+// inner] slab is transposed into scratch, run as rows and transposed back;
+// else blocks of Lanes(d) inner columns.
 template <class Family, class Scale>
 HWY_INLINE void RunSoftmaxFamily(const internal::SoftmaxArgs& a,
                                  const Scale& sc) {
   const hn::ScalableTag<float> d;
   const size_t n = a.cols;
   if (a.inner <= 1) {
-    for (size_t r = 0; r < a.outer; ++r) {
-      const size_t offset = r * n;
-      switch (a.kind) {
-        case internal::kForward:
-          Family::ForwardRow(d, a.in + offset, a.out + offset, n, sc, a.safe);
-          break;
-        case internal::kBackward:
-          Family::BackwardRow(d, a.in + offset, a.dy + offset, a.out + offset,
-                              n, sc, a.safe);
-          break;
-        case internal::kBackwardFromOutput:
-          Family::BackwardFromOutputRow(d, a.in + offset, a.dy + offset,
-                                        a.out + offset, n, sc, a.safe);
-          break;
-      }
+    return RunFamilyRows<Family>(d, a.kind, a.in, a.dy, a.out, a.outer, n, sc,
+                                 a.safe);
+  }
+  const size_t N = hn::Lanes(d);
+  if (a.inner < N) {
+    const size_t slab = n * a.inner;
+    const bool backward = a.kind != internal::kForward;
+    std::vector<float> in(slab), dy(backward ? slab : 0);
+    for (size_t o = 0; o < a.outer; ++o) {
+      Transpose(a.in + o * slab, in.data(), n, a.inner);
+      if (backward) Transpose(a.dy + o * slab, dy.data(), n, a.inner);
+      // The row kernels may write over their x (forward) or dy (backward).
+      float* out = backward ? dy.data() : in.data();
+      RunFamilyRows<Family>(d, a.kind, in.data(), dy.data(), out, a.inner, n,
+                            sc, a.safe);
+      Transpose(out, a.out + o * slab, a.inner, n);
     }
     return;
   }
-  const size_t N = hn::Lanes(d);
   for (size_t o = 0; o < a.outer; ++o) {
     for (size_t j = 0; j < a.inner; j += N) {
       const size_t offset = o * n * a.inner + j;
