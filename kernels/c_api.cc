@@ -114,6 +114,24 @@ bool DefinedFromOutput(simdact_activation act, const simdact_params& p) {
   }
 }
 
+// The inner size of a row operation: 0 and 1 both mean the last axis.
+size_t RowsInner(const simdact_params& p) {
+  return p.softmax_inner > 1 ? p.softmax_inner : 1;
+}
+
+SoftmaxArgs MakeSoftmaxArgs(Kind kind, const simdact_params& p, const float* in,
+                            const float* dy, float* out, size_t outer) {
+  return SoftmaxArgs{kind,
+                     in,
+                     dy,
+                     out,
+                     outer,
+                     p.softmax_cols,
+                     RowsInner(p),
+                     p.temperature,
+                     p.softmax_safe != 0};
+}
+
 // Checks the activation's parameters and that n fits its shape. On success
 // *rows is the number of softmax rows or PReLU outer blocks.
 simdact_status CheckParams(simdact_activation act, const simdact_params& p,
@@ -176,16 +194,16 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
     default:
       break;
   }
-  if (IsRowwise(act)) {
-    if (p.softmax_cols == 0) return n == 0 ? SIMDACT_OK : SIMDACT_ERROR_SHAPE;
-    if (n % p.softmax_cols != 0) return SIMDACT_ERROR_SHAPE;
-    *rows = n / p.softmax_cols;
+  if (act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX) {
+    if (!(isfinite(p.temperature) && p.temperature > 0.0f)) {
+      return SIMDACT_ERROR_INVALID_PARAMETER;
+    }
   }
-  if (IsAxisOp(act)) {
-    // *rows: the outer count. GLU halves the axis: it must be even.
-    const size_t inner = p.softmax_inner > 1 ? p.softmax_inner : 1;
+  if (IsRowwise(act) || IsAxisOp(act)) {
+    // [outer, softmax_cols, inner]; *rows is outer. GLU halves the axis: it
+    // must be even.
     size_t block;
-    if (MulOverflows(p.softmax_cols, inner, &block)) {
+    if (MulOverflows(p.softmax_cols, RowsInner(p), &block)) {
       return SIMDACT_ERROR_SIZE_OVERFLOW;
     }
     if (block == 0) return n == 0 ? SIMDACT_OK : SIMDACT_ERROR_SHAPE;
@@ -262,13 +280,12 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
     const ElementwiseParams ep{params.alpha, params.beta, params.threshold};
     k.elementwise(act, kind, ep, in, dy, out, n);
   } else if (act == SIMDACT_SOFTMAX) {
-    k.softmax(kind, in, dy, out, rows, params.softmax_cols);
+    k.softmax(MakeSoftmaxArgs(kind, params, in, dy, out, rows));
   } else if (act == SIMDACT_LOG_SOFTMAX) {
-    k.log_softmax(kind, in, dy, out, rows, params.softmax_cols);
+    k.log_softmax(MakeSoftmaxArgs(kind, params, in, dy, out, rows));
   } else if (IsAxisOp(act)) {
-    const size_t inner = params.softmax_inner > 1 ? params.softmax_inner : 1;
-    (act == SIMDACT_GLU ? k.glu : k.sparsemax)(kind, in, dy, out, rows,
-                                               params.softmax_cols, inner);
+    (act == SIMDACT_GLU ? k.glu : k.sparsemax)(
+        kind, in, dy, out, rows, params.softmax_cols, RowsInner(params));
   } else {
     k.prelu(MakePReluArgs(kind, params, in, dy, out, rows));
   }
@@ -360,6 +377,10 @@ simdact_params simdact_default_params(simdact_activation act) {
     case SIMDACT_RRELU:  // PyTorch: lower 1/8, upper 1/3
       p.alpha = 1.0f / 8.0f;
       p.beta = 1.0f / 3.0f;
+      break;
+    case SIMDACT_SOFTMAX:
+    case SIMDACT_LOG_SOFTMAX:
+      p.temperature = 1.0f;
       break;
     default:
       break;
@@ -645,7 +666,8 @@ simdact_status simdact_softmax_jacobian(const float* x, size_t n,
   if (x == nullptr || jacobian == nullptr) return SIMDACT_ERROR_NULL_POINTER;
   if (Overlap({jacobian, nn}, {x, n})) return SIMDACT_ERROR_OVERLAP;
   std::vector<float> y(n);
-  Kernels().softmax(kForward, x, nullptr, y.data(), 1, n);
+  Kernels().softmax(
+      SoftmaxArgs{kForward, x, nullptr, y.data(), 1, n, 1, 1.0f, false});
   // J_ij = y_i (delta_ij - y_j): the product y_i y_j is rounded once, and
   // the diagonal y_i - y_i^2 is computed as y_i (1 - y_i).
   for (size_t i = 0; i < n; ++i) {

@@ -73,16 +73,25 @@ struct PReluArgs {
   double* dalpha;
 };
 
+// Softmax and log-softmax along the middle axis of [outer, cols, inner].
+struct SoftmaxArgs {
+  int kind;  // kForward, kBackward or kBackwardFromOutput
+  const float* in;
+  const float* dy;  // backward kinds only
+  float* out;
+  size_t outer, cols, inner;  // inner >= 1; 1 is the last axis (rows)
+  float temperature;          // f(x / temperature); finite, > 0
+  // A row whose elements are all -inf gives 0 (softmax) or -inf
+  // (log-softmax) and a zero gradient (NaN where dy is NaN or inf).
+  bool safe;
+};
+
 struct KernelSet {
   void (*elementwise)(int op, int kind, const ElementwiseParams& params,
                       const float* in, const float* dy, float* out, size_t n);
-  // kind: kForward, kBackward or kBackwardFromOutput.
-  void (*softmax)(int kind, const float* in, const float* dy, float* out,
-                  size_t rows, size_t cols);
+  void (*softmax)(const SoftmaxArgs& args);
   void (*prelu)(const PReluArgs& args);
-  // Log-softmax over rows; kind as softmax.
-  void (*log_softmax)(int kind, const float* in, const float* dy, float* out,
-                      size_t rows, size_t cols);
+  void (*log_softmax)(const SoftmaxArgs& args);
   // GLU over [outer, cols, inner] (cols even, inner >= 1): kForward writes
   // [outer, cols/2, inner]; kBackward reads dy of that shape and writes dx
   // of the input's shape.

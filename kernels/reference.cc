@@ -2,6 +2,7 @@
 // functions of reference.h, rounded to float once at the end.
 #include "kernels/reference.h"
 
+#include <math.h>
 #include <stddef.h>
 
 #include <vector>
@@ -223,39 +224,55 @@ void Elementwise(int op, int kind, const ElementwiseParams& p, const float* in,
   }
 }
 
-void SoftmaxRows(int kind, const float* in, const float* dy, float* out,
-                 size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    const float* x = in + r * cols;
-    float* o = out + r * cols;
-    std::vector<double> result;
-    if (kind == kForward) {
-      result = reference::SoftmaxRow(x, cols);
-    } else {
-      std::vector<double> y(x, x + cols);
-      if (kind == kBackward) y = reference::SoftmaxRow(x, cols);
-      result = reference::SoftmaxBackwardRow(y.data(), dy + r * cols, cols);
+// One softmax or log-softmax row at a time, gathered from the middle axis
+// of [outer, cols, inner] and scattered back (so in place works).
+template <class RowFn>
+void ForEachAxisRow(const SoftmaxArgs& a, const RowFn& row) {
+  const size_t inner = a.inner > 1 ? a.inner : 1;
+  std::vector<float> in(a.cols), dy(a.cols);
+  for (size_t o = 0; o < a.outer; ++o) {
+    for (size_t j = 0; j < inner; ++j) {
+      const size_t base = o * a.cols * inner + j;
+      for (size_t i = 0; i < a.cols; ++i) {
+        in[i] = a.in[base + i * inner];
+        if (a.dy != nullptr) dy[i] = a.dy[base + i * inner];
+      }
+      const std::vector<double> result = row(in.data(), dy.data());
+      for (size_t i = 0; i < a.cols; ++i) {
+        a.out[base + i * inner] = static_cast<float>(result[i]);
+      }
     }
-    for (size_t i = 0; i < cols; ++i) o[i] = static_cast<float>(result[i]);
   }
 }
 
-void LogSoftmaxRows(int kind, const float* in, const float* dy, float* out,
-                    size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    const float* x = in + r * cols;
-    std::vector<double> result;
-    if (kind == kForward) {
-      result = reference::LogSoftmaxRow(x, cols);
-    } else {
-      std::vector<double> y(x, x + cols);
-      if (kind == kBackward) y = reference::LogSoftmaxRow(x, cols);
-      result = reference::LogSoftmaxBackwardRow(y.data(), dy + r * cols, cols);
-    }
-    for (size_t i = 0; i < cols; ++i) {
-      out[r * cols + i] = static_cast<float>(result[i]);
-    }
-  }
+void SoftmaxRows(const SoftmaxArgs& a) {
+  const double t = a.temperature;
+  const size_t n = a.cols;
+  ForEachAxisRow(a, [&](const float* x, const float* dy) {
+    if (a.kind == kForward) return reference::SoftmaxRow(x, n, t, a.safe);
+    // y = 0 in a safe row of -inf: the formula gives ZeroGradientRow.
+    std::vector<double> y(x, x + n);
+    if (a.kind == kBackward) y = reference::SoftmaxRow(x, n, t, a.safe);
+    std::vector<double> dx = reference::SoftmaxBackwardRow(y.data(), dy, n);
+    for (double& v : dx) v /= t;
+    return dx;
+  });
+}
+
+void LogSoftmaxRows(const SoftmaxArgs& a) {
+  const double t = a.temperature;
+  const size_t n = a.cols;
+  ForEachAxisRow(a, [&](const float* x, const float* dy) {
+    if (a.kind == kForward) return reference::LogSoftmaxRow(x, n, t, a.safe);
+    std::vector<double> y(x, x + n);
+    if (a.kind == kBackward) y = reference::LogSoftmaxRow(x, n, t, a.safe);
+    bool all_neg_inf = true;  // a safe row (a normal row has y >= -log n)
+    for (double v : y) all_neg_inf = all_neg_inf && v == -INFINITY;
+    if (a.safe && all_neg_inf) return reference::ZeroGradientRow(dy, n);
+    std::vector<double> dx = reference::LogSoftmaxBackwardRow(y.data(), dy, n);
+    for (double& v : dx) v /= t;
+    return dx;
+  });
 }
 
 void PRelu(const PReluArgs& a) {

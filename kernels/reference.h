@@ -403,33 +403,39 @@ inline double RreluSlope(double lower, double upper) {
   return static_cast<float>((lower + upper) / 2.0);
 }
 
-// Softmax of one row, in double: y_i = exp(x_i - max) / sum_j exp(x_j - max).
-// Any NaN in the row makes every output NaN, as in the kernels.
-inline std::vector<double> SoftmaxRow(const float* x, size_t n) {
+// Softmax of one row of x / t, in double: y_i = exp((x_i - max) / t) /
+// sum_j exp((x_j - max) / t). Any NaN in the row makes every output NaN, as
+// in the kernels; so do +inf, and a row of all -inf unless `safe` (then 0).
+inline std::vector<double> SoftmaxRow(const float* x, size_t n, double t = 1.0,
+                                      bool safe = false) {
   double max = -INFINITY;
   for (size_t i = 0; i < n; ++i) {
     if (isnan(x[i])) return std::vector<double>(n, NAN);
     max = x[i] > max ? x[i] : max;
   }
+  if (safe && max == -INFINITY) return std::vector<double>(n, 0.0);
   std::vector<double> y(n);
   double sum = 0.0;
   for (size_t i = 0; i < n; ++i) {
-    y[i] = exp(static_cast<double>(x[i]) - max);
+    y[i] = exp((static_cast<double>(x[i]) - max) / t);
     sum += y[i];
   }
   for (double& v : y) v /= sum;
   return y;
 }
 
-// Log-softmax of one row: (x_i - max) - log S, with log S = log1p of the
-// sum without one maximal element (whose term is 1), so that rows dominated
-// by one element stay accurate. NaN, +inf or all -inf: a row of NaN.
-inline std::vector<double> LogSoftmaxRow(const float* x, size_t n) {
+// Log-softmax of one row of x / t: (x_i - max) / t - log S, with log S =
+// log1p of the sum without one maximal element (whose term is 1), so that
+// rows dominated by one element stay accurate. NaN, +inf or all -inf: a row
+// of NaN; all -inf with `safe`: a row of -inf (log of safe softmax's 0).
+inline std::vector<double> LogSoftmaxRow(const float* x, size_t n,
+                                         double t = 1.0, bool safe = false) {
   double max = -INFINITY;
   for (size_t i = 0; i < n; ++i) {
     if (isnan(x[i])) return std::vector<double>(n, NAN);
     max = x[i] > max ? x[i] : max;
   }
+  if (safe && max == -INFINITY) return std::vector<double>(n, -INFINITY);
   if (!isfinite(max)) return std::vector<double>(n, NAN);
   double rest = 0.0;
   bool skipped = false;
@@ -438,13 +444,24 @@ inline std::vector<double> LogSoftmaxRow(const float* x, size_t n) {
       skipped = true;
       continue;
     }
-    rest += exp(static_cast<double>(x[i]) - max);
+    rest += exp((static_cast<double>(x[i]) - max) / t);
   }
   const double log_s = log1p(rest);
   std::vector<double> y(n);
   for (size_t i = 0; i < n; ++i)
-    y[i] = (static_cast<double>(x[i]) - max) - log_s;
+    y[i] = (static_cast<double>(x[i]) - max) / t - log_s;
   return y;
+}
+
+// The gradient of a safe row of all -inf: dx_i = 0 (dy_i - sum_j 0 dy_j),
+// zeros, or NaN throughout where dy has a NaN or inf (softmax's formula
+// with y = 0).
+inline std::vector<double> ZeroGradientRow(const float* dy, size_t n) {
+  double s = 0.0;
+  for (size_t i = 0; i < n; ++i) s += 0.0 * dy[i];
+  std::vector<double> dx(n);
+  for (size_t i = 0; i < n; ++i) dx[i] = 0.0 * (dy[i] - s);
+  return dx;
 }
 
 // Log-softmax backward from y: dx_i = dy_i - exp(y_i) sum_j dy_j.

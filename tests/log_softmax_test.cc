@@ -22,14 +22,6 @@ constexpr uint64_t kForwardUlps = 2;
 // |dy_i| + p_i |sum(dy)| (p_i from exp: 1-2 ULP, then one fused rounding).
 constexpr double kBackwardUlps = 4.0;
 
-std::vector<float> RandomRow(size_t n, float lo, float hi, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  std::vector<float> v(n);
-  for (float& f : v) f = u(rng);
-  return v;
-}
-
 using LogSoftmaxTest = TargetTest;
 
 TEST_P(LogSoftmaxTest, ForwardWithinBound) {

@@ -24,14 +24,6 @@ constexpr int kForwardUlps = 4;
 // scale at worst. Measured 2.9 on x86 and 4.4 on aarch64 (rows of 32000).
 constexpr double kBackwardUlps = 6.0;
 
-std::vector<float> RandomRow(size_t n, float lo, float hi, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  std::vector<float> v(n);
-  for (float& f : v) f = u(rng);
-  return v;
-}
-
 const std::vector<size_t>& RowLengths() {
   static const std::vector<size_t> lengths = {
       1,  2,  3,  4,  5,  7,   8,    9,    15,    16,    17,

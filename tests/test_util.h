@@ -108,6 +108,16 @@ inline std::vector<float> GradientInputs(size_t n, uint32_t seed) {
   return v;
 }
 
+// n floats uniform in [lo, hi), reproducible from the seed.
+inline std::vector<float> RandomRow(size_t n, float lo, float hi,
+                                    uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(lo, hi);
+  std::vector<float> v(n);
+  for (float& f : v) f = u(rng);
+  return v;
+}
+
 // Targets this CPU can run, "reference" included: the test parameters.
 inline std::vector<std::string> SupportedTargetNames() {
   const char* names[64];

@@ -109,7 +109,8 @@ typedef struct simdact_params {
   const float* prelu_alpha;
   size_t channels;
   size_t inner;
-  /* Softmax: length of a row (the last axis); n = rows * softmax_cols. */
+  /* Softmax, LogSoftmax: length of a row, the axis the function runs
+   * along; see softmax_inner. */
   size_t softmax_cols;
   /* SiLU / swish: beta in x * sigmoid(beta x) (default 1, finite; PyTorch's
    * SiLU has no beta, tf.nn.silu / Keras swish use 1).
@@ -124,25 +125,34 @@ typedef struct simdact_params {
    * Threshold: threshold (default 0), finite. Ignored by the others. */
   float threshold;
   /* Row operations (Softmax, LogSoftmax, GLU, Sparsemax) view the tensor as
-   * [outer, softmax_cols, inner] and work along the middle axis; inner 0 or
-   * 1 (the default) is the last axis. (Issue 5, being implemented.) */
+   * [outer, softmax_cols, inner] and work along the middle axis: PyTorch
+   * dim=k / Keras axis=k with inner = the product of the sizes after k.
+   * inner 0 or 1 (the default) is the last axis. n must be a multiple of
+   * softmax_cols * inner (else SIMDACT_ERROR_SHAPE; a product that
+   * overflows: SIMDACT_ERROR_SIZE_OVERFLOW); outer = n / (cols * inner). */
   size_t softmax_inner;
-  /* Softmax, LogSoftmax: y = f(x / temperature) (default 1; finite, > 0).
-   * (Issue 5, being implemented.) */
+  /* Softmax, LogSoftmax: y = f(x / temperature), default 1, finite and > 0
+   * (else SIMDACT_ERROR_INVALID_PARAMETER: zero-initialised params are
+   * rejected, start from simdact_default_params). Same accuracy as T = 1:
+   * x - max is divided by T in two floats. Backward: dx = y (dy - sum(dy y))
+   * / T, log-softmax (dy - e^y sum(dy)) / T. T = 1 runs the plain kernels. */
   float temperature;
   /* Softmax, LogSoftmax: nonzero makes a row whose elements are all -inf
-   * give zeros (no NaN), as PyTorch's _safe_softmax. (Issue 5, being
-   * implemented.) */
+   * give zeros (softmax, as PyTorch's _safe_softmax and oneDNN's
+   * inf_as_zero) or -inf (log-softmax, the log of those zeros), with a zero
+   * gradient (from x and from y; a NaN or inf dy in the row still gives NaN,
+   * 0 * inf) instead of NaN. Rows with NaN or +inf still give NaN. */
   int softmax_safe;
 } simdact_params;
 
 /* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU and CELU,
  * 0.5 for SoftShrink and HardShrink; HardTanh alpha = -1, beta = 1; SiLU
- * beta = 1; Softplus beta = 1, threshold = 20; RReLU alpha = 1/8,
- * beta = 1/3; Threshold 0 and 0. As Keras: ReluGeneral alpha = 0,
- * beta = +inf (no max_value), threshold = 0; Squareplus alpha = 4; as ONNX:
- * HardSigmoidGeneral alpha = 0.2, beta = 0.5. PReLU and Softmax shapes are
- * 0 and must be set. Unknown activation: all zero. */
+  * beta = 1; Softplus beta = 1, threshold = 20; RReLU alpha = 1/8,
+  * beta = 1/3; Threshold 0 and 0. As Keras: ReluGeneral alpha = 0,
+  * beta = +inf (no max_value), threshold = 0; Squareplus alpha = 4; as ONNX:
+  * HardSigmoidGeneral alpha = 0.2, beta = 0.5. Softmax and LogSoftmax
+  * temperature = 1 (softmax_inner 0: the last axis; not safe). PReLU and
+  * Softmax shapes are 0 and must be set. Unknown activation: all zero. */
 SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
 
 /* Keras / PyTorch names: "relu", "leaky_relu", "prelu", "elu", "sigmoid",
@@ -175,7 +185,12 @@ simdact_activation_from_name(const char* name, simdact_activation* act);
 /* The canonical name, or NULL for an unknown value. */
 SIMDACT_API const char* simdact_activation_name(simdact_activation act);
 
-/* y = f(x). Softmax: over each row of params->softmax_cols elements. */
+/* y = f(x). Softmax, LogSoftmax: along the middle axis of [n / (cols *
+ * inner), cols, inner] (cols = params->softmax_cols, inner =
+ * params->softmax_inner), of x / params->temperature, with
+ * params->softmax_safe; this and simdact_backward{,_from_output} are the
+ * entry points for those options (simdact_softmax etc. are the last axis
+ * with the defaults). */
 SIMDACT_API simdact_status simdact_forward(simdact_activation act,
                                            const simdact_params* params,
                                            const float* x, float* y, size_t n);
@@ -237,7 +252,9 @@ SIMDACT_API simdact_status simdact_prelu_backward(
     const float* x, const float* alpha, const float* dy, float* dx,
     float* dalpha, size_t outer, size_t channels, size_t inner);
 
-/* Softmax over each of `rows` rows of `cols` elements. */
+/* Softmax over each of `rows` rows of `cols` elements (the defaults; for
+ * any axis, a temperature or the safe option use simdact_forward with
+ * simdact_params). */
 SIMDACT_API simdact_status simdact_softmax(const float* x, float* y,
                                            size_t rows, size_t cols);
 SIMDACT_API simdact_status simdact_softmax_backward(const float* x,

@@ -5,6 +5,7 @@
 #define SIMDACT_SIMDACT_HPP_
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <limits>
 #include <string>
@@ -237,6 +238,83 @@ SIMDACT_ELEMENTWISE_API_P(
                                                         size_t inner = 1) {
   return detail::S(
       simdact_sparsemax_backward_from_output(y, dy, dx, outer, cols, inner));
+}
+// Softmax and log-softmax along any axis: x is [outer, cols, inner] and the
+// function runs along the middle axis (PyTorch dim=k, Keras axis=k, with
+// inner the product of the sizes after k; inner 1 is the last axis). Of
+// x / temperature; with `safe`, a row of all -inf gives 0 (softmax) or -inf
+// (log-softmax) and a zero gradient instead of NaN. See simdact_params.
+struct SoftmaxOptions {
+  size_t inner = 1;
+  float temperature = 1.0f;
+  bool safe = false;
+};
+namespace detail {
+enum class SoftmaxKind { kForward, kBackward, kBackwardFromOutput };
+inline Status SoftmaxAxis(simdact_activation act, SoftmaxKind kind,
+                          const float* in, const float* dy, float* out,
+                          size_t outer, size_t cols, const SoftmaxOptions& o) {
+  const size_t inner = o.inner > 1 ? o.inner : 1;
+  if (cols != 0 && inner > SIZE_MAX / cols) return Status::kSizeOverflow;
+  if (cols * inner != 0 && outer > SIZE_MAX / (cols * inner)) {
+    return Status::kSizeOverflow;
+  }
+  simdact_params p = simdact_default_params(act);
+  p.softmax_cols = cols;
+  p.softmax_inner = inner;
+  p.temperature = o.temperature;
+  p.softmax_safe = o.safe ? 1 : 0;
+  const size_t n = outer * cols * inner;
+  switch (kind) {
+    case SoftmaxKind::kForward:
+      return S(simdact_forward(act, &p, in, out, n));
+    case SoftmaxKind::kBackward:
+      return S(simdact_backward(act, &p, in, dy, out, n));
+    default:
+      return S(simdact_backward_from_output(act, &p, in, dy, out, n));
+  }
+}
+}  // namespace detail
+[[nodiscard]] inline Status Softmax(const float* x, float* y, size_t outer,
+                                    size_t cols, const SoftmaxOptions& o) {
+  return detail::SoftmaxAxis(SIMDACT_SOFTMAX, detail::SoftmaxKind::kForward, x,
+                             nullptr, y, outer, cols, o);
+}
+[[nodiscard]] inline Status SoftmaxBackward(const float* x, const float* dy,
+                                            float* dx, size_t outer,
+                                            size_t cols,
+                                            const SoftmaxOptions& o) {
+  return detail::SoftmaxAxis(SIMDACT_SOFTMAX, detail::SoftmaxKind::kBackward, x,
+                             dy, dx, outer, cols, o);
+}
+[[nodiscard]] inline Status SoftmaxBackwardFromOutput(const float* y,
+                                                      const float* dy,
+                                                      float* dx, size_t outer,
+                                                      size_t cols,
+                                                      const SoftmaxOptions& o) {
+  return detail::SoftmaxAxis(SIMDACT_SOFTMAX,
+                             detail::SoftmaxKind::kBackwardFromOutput, y, dy,
+                             dx, outer, cols, o);
+}
+[[nodiscard]] inline Status LogSoftmax(const float* x, float* y, size_t outer,
+                                       size_t cols, const SoftmaxOptions& o) {
+  return detail::SoftmaxAxis(SIMDACT_LOG_SOFTMAX, detail::SoftmaxKind::kForward,
+                             x, nullptr, y, outer, cols, o);
+}
+[[nodiscard]] inline Status LogSoftmaxBackward(const float* x, const float* dy,
+                                               float* dx, size_t outer,
+                                               size_t cols,
+                                               const SoftmaxOptions& o) {
+  return detail::SoftmaxAxis(SIMDACT_LOG_SOFTMAX,
+                             detail::SoftmaxKind::kBackward, x, dy, dx, outer,
+                             cols, o);
+}
+[[nodiscard]] inline Status LogSoftmaxBackwardFromOutput(
+    const float* y, const float* dy, float* dx, size_t outer, size_t cols,
+    const SoftmaxOptions& o) {
+  return detail::SoftmaxAxis(SIMDACT_LOG_SOFTMAX,
+                             detail::SoftmaxKind::kBackwardFromOutput, y, dy,
+                             dx, outer, cols, o);
 }
 [[nodiscard]] inline Status SoftmaxJacobian(const float* x, size_t n,
                                             float* jacobian) {
