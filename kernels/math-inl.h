@@ -164,6 +164,26 @@ HWY_INLINE V ExpNonPositive(DF df, V x) {
   return ExpAnyRange(df, x);
 }
 
+// e^(hi + lo) for a two-float argument (|lo| about an ULP of hi or less): lo
+// is added to the reduced argument, so the result is within 1 ULP of
+// e^(hi + lo).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V ExpTwoFloat(D d, V hi, V lo) {
+  if (HWY_LIKELY(
+          hn::AllTrue(d, hn::Le(hn::Abs(hi), hn::Set(d, kExpNormalRange))))) {
+    V rounded;
+    const V r = hn::Add(ReduceLn2Rounded(d, hi, &rounded), lo);
+    return ScaleByRounded(d, ExpSmall(d, r), rounded);
+  }
+  const V xc = hn::Min(hn::Max(hi, hn::Set(d, -104.0f)), hn::Set(d, 89.0f));
+  // Where hi was clamped (or is infinite) the result is 0 or inf anyway.
+  lo = hn::IfThenElseZero(hn::Eq(hi, xc), lo);
+  hn::Vec<hn::RebindToSigned<D>> n;
+  const V r = hn::Add(ReduceLn2(d, xc, &n), lo);
+  const V y = ScaleAnyRange(d, ExpSmall(d, r), n);
+  return hn::IfThenElse(hn::IsNaN(hi), hi, y);
+}
+
 // exp(x - m), with the rounding error of the difference added to the reduced
 // argument: within 1 ULP even when x - m is large and inexact.
 template <class D, class V = hn::Vec<D>>
@@ -171,20 +191,8 @@ HWY_INLINE V ExpOfDifference(D d, V x, V m) {
   const V diff = hn::Sub(x, m);
   // 2Sum: diff + err == x - m exactly (for finite diff).
   const V bm = hn::Sub(diff, x);
-  V err = hn::Add(hn::Sub(x, hn::Sub(diff, bm)), hn::Sub(hn::Neg(m), bm));
-  if (HWY_LIKELY(
-          hn::AllTrue(d, hn::Le(hn::Abs(diff), hn::Set(d, kExpNormalRange))))) {
-    V rounded;
-    const V r = hn::Add(ReduceLn2Rounded(d, diff, &rounded), err);
-    return ScaleByRounded(d, ExpSmall(d, r), rounded);
-  }
-  const V xc = hn::Min(hn::Max(diff, hn::Set(d, -104.0f)), hn::Set(d, 89.0f));
-  // Where diff was clamped (or is infinite) the result is 0 or inf anyway.
-  err = hn::IfThenElseZero(hn::Eq(diff, xc), err);
-  hn::Vec<hn::RebindToSigned<D>> n;
-  const V r = hn::Add(ReduceLn2(d, xc, &n), err);
-  const V y = ScaleAnyRange(d, ExpSmall(d, r), n);
-  return hn::IfThenElse(hn::IsNaN(diff), diff, y);
+  const V err = hn::Add(hn::Sub(x, hn::Sub(diff, bm)), hn::Sub(hn::Neg(m), bm));
+  return ExpTwoFloat(d, diff, err);
 }
 
 // e^x - 1 for x <= 0 (and NaN). Max error 1 ULP; exact for x = -0.

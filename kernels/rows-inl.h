@@ -103,26 +103,6 @@ HWY_INLINE V LogSoftmaxValue(D /*d*/, V x, V m, V l_hi, V l_lo) {
 // policy: NoTemperature (T == 1) makes every call reduce to the plain kernel,
 // bit for bit; WithTemperature divides x - m, carried in two floats, by T.
 
-// e^(hi + lo) for a two-float argument (|lo| about an ULP of hi or less): lo
-// is added to the reduced argument, so the result is within 1 ULP of e^(hi +
-// lo). As ExpOfDifference after its 2Sum.
-template <class D, class V = hn::Vec<D>>
-HWY_INLINE V ExpTwoFloat(D d, V hi, V lo) {
-  hn::Vec<hn::RebindToSigned<D>> n;
-  const V one = hn::Set(d, 1.0f);
-  if (HWY_LIKELY(
-          hn::AllTrue(d, hn::Le(hn::Abs(hi), hn::Set(d, kExpNormalRange))))) {
-    const V r = hn::Add(ReduceLn2(d, hi, &n), lo);
-    return ScaleNormal(d, hn::Add(Expm1Small(d, r), one), n);
-  }
-  const V xc = hn::Min(hn::Max(hi, hn::Set(d, -104.0f)), hn::Set(d, 89.0f));
-  // Where hi was clamped (or is infinite) the result is 0 or inf anyway.
-  lo = hn::IfThenElseZero(hn::Eq(hi, xc), lo);
-  const V r = hn::Add(ReduceLn2(d, xc, &n), lo);
-  const V y = ScaleAnyRange(d, hn::Add(Expm1Small(d, r), one), n);
-  return hn::IfThenElse(hn::IsNaN(hi), hi, y);
-}
-
 // (x - m) / t as hi + lo. x - m = diff + err exactly (2Sum); hi = fl(diff /
 // t), and diff - hi t is recovered exactly: diff - fl(hi t) is exact
 // (Sterbenz, fl(hi t) is within a factor 2 of diff) and TwoProductError
