@@ -309,6 +309,52 @@ HWY_INLINE double CompensatedTotal(DF df, V sum, V err) {
   return total;
 }
 
+// Sums kept in double lanes: each float vector is split into halves
+// promoted to double (on the scalar target, its one lane). Products of two
+// floats are exact in double, so a sum of n terms loses < n 2^-53 of the sum
+// of their magnitudes (compensated float sums: about n 2^-48), nothing
+// overflows, and it takes fewer operations than AddProductCompensated.
+#if HWY_TARGET == HWY_SCALAR
+template <class DF>
+using DoubleSumTag = hn::Rebind<double, DF>;
+
+template <class DF, class V, class VD>
+HWY_INLINE void AddToDouble(DF, V v, VD& lo, VD& /*hi*/) {
+  lo = hn::Add(lo, hn::PromoteTo(DoubleSumTag<DF>(), v));
+}
+template <class DF, class V, class VD>
+HWY_INLINE void AddProductToDouble(DF, V a, V b, VD& lo, VD& /*hi*/) {
+  const DoubleSumTag<DF> dd;
+  lo = hn::MulAdd(hn::PromoteTo(dd, a), hn::PromoteTo(dd, b), lo);
+}
+#else
+template <class DF>
+using DoubleSumTag = hn::Repartition<double, DF>;
+
+template <class DF, class V, class VD>
+HWY_INLINE void AddToDouble(DF, V v, VD& lo, VD& hi) {
+  const DoubleSumTag<DF> dd;
+  const hn::Half<DF> dh;
+  lo = hn::Add(lo, hn::PromoteTo(dd, hn::LowerHalf(dh, v)));
+  hi = hn::Add(hi, hn::PromoteTo(dd, hn::UpperHalf(dh, v)));
+}
+template <class DF, class V, class VD>
+HWY_INLINE void AddProductToDouble(DF, V a, V b, VD& lo, VD& hi) {
+  const DoubleSumTag<DF> dd;
+  const hn::Half<DF> dh;
+  lo = hn::MulAdd(hn::PromoteTo(dd, hn::LowerHalf(dh, a)),
+                  hn::PromoteTo(dd, hn::LowerHalf(dh, b)), lo);
+  hi = hn::MulAdd(hn::PromoteTo(dd, hn::UpperHalf(dh, a)),
+                  hn::PromoteTo(dd, hn::UpperHalf(dh, b)), hi);
+}
+#endif
+
+// The total of the lanes of lo and hi.
+template <class DD, class VD>
+HWY_INLINE double DoubleTotal(DD dd, VD lo, VD hi) {
+  return hn::GetLane(hn::SumOfLanes(dd, hn::Add(lo, hi)));
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace simdact
 HWY_AFTER_NAMESPACE();

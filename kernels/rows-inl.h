@@ -180,21 +180,23 @@ struct WithTemperature {
 
 // Three passes (max; exp to y; scale). Fusing the sum into the exp pass was
 // measured 15% slower on AVX2 (Zen 4): the loop-carried compensated sum
-// stalls the long exp chains that the plain exp pass overlaps.
+// stalls the long exp chains that the plain exp pass overlaps. The sum is
+// kept in double lanes (AddToDouble).
 template <class D, class Scale>
 HWY_INLINE void SoftmaxForwardRowMax(D d, const float* x, float* y, size_t n,
                                      float max, const Scale& sc) {
   const auto m = hn::Set(d, max);
-  auto sum = hn::Zero(d);
-  auto sum_err = hn::Zero(d);
+  const DoubleSumTag<D> dd;
+  auto sum_lo = hn::Zero(dd);
+  auto sum_hi = hn::Zero(dd);
   // x may alias y: each vector is read before it is written.
   Map1(d, x, y, n,
        [&](hn::Vec<D> v) HWY_ATTR { return sc.ExpOfDiff(d, v, m); });
   ForEachVector(d, y, n, 0.0f, [&](size_t, auto e, size_t) HWY_ATTR {
-    AddCompensated(sum, sum_err, e);
+    AddToDouble(d, e, sum_lo, sum_hi);
   });
   const auto inv =
-      hn::Set(d, static_cast<float>(1.0 / CompensatedTotal(d, sum, sum_err)));
+      hn::Set(d, static_cast<float>(1.0 / DoubleTotal(dd, sum_lo, sum_hi)));
   Map1(d, y, y, n, [&](hn::Vec<D> e) HWY_ATTR { return hn::Mul(e, inv); });
 }
 
@@ -208,13 +210,14 @@ template <class D, class Scale>
 HWY_INLINE void SoftmaxBackwardFromOutputRowT(D d, const float* y,
                                               const float* dy, float* dx,
                                               size_t n, const Scale& sc) {
-  auto dot = hn::Zero(d);
-  auto dot_err = hn::Zero(d);
+  const DoubleSumTag<D> dd;
+  auto dot_lo = hn::Zero(dd);
+  auto dot_hi = hn::Zero(dd);
   ForEachVector(d, y, n, 0.0f, [&](size_t i, auto yv, size_t count) HWY_ATTR {
-    AddProductCompensated(d, dot, dot_err, yv, LoadPadded(d, dy + i, count));
+    AddProductToDouble(d, yv, LoadPadded(d, dy + i, count), dot_lo, dot_hi);
   });
   const auto s =
-      hn::Set(d, static_cast<float>(CompensatedTotal(d, dot, dot_err)));
+      hn::Set(d, static_cast<float>(DoubleTotal(dd, dot_lo, dot_hi)));
   Map2(d, y, dy, dx, n, [&](hn::Vec<D> yv, hn::Vec<D> g) HWY_ATTR {
     return sc.MulDivideGrad(d, yv, hn::Sub(g, s));
   });
@@ -227,32 +230,43 @@ HWY_INLINE void SoftmaxBackwardFromOutputRow(D d, const float* y,
   SoftmaxBackwardFromOutputRowT(d, y, dy, dx, n, NoTemperature());
 }
 
-// Same from x: y_i = exp(x_i - m) / S is recomputed in the last pass; with
-// a temperature, 1/T is folded into 1/S (in double: no extra rounding).
+// Same from x: e_i = exp(x_i - m); y_i = e_i / S. When dx is not dy, e is
+// kept in dx by the first pass; in place (dx == dy, whose values the last
+// pass still needs) it is computed again. With a temperature, 1/T is folded
+// into 1/S (in double: no extra rounding).
 template <class D, class Scale>
 HWY_INLINE void SoftmaxBackwardRowMax(D d, const float* x, const float* dy,
                                       float* dx, size_t n, float max,
                                       const Scale& sc) {
   const auto m = hn::Set(d, max);
-  auto sum = hn::Zero(d);
-  auto sum_err = hn::Zero(d);
-  auto dot = hn::Zero(d);
-  auto dot_err = hn::Zero(d);
+  const DoubleSumTag<D> dd;
+  auto sum_lo = hn::Zero(dd);
+  auto sum_hi = hn::Zero(dd);
+  auto dot_lo = hn::Zero(dd);
+  auto dot_hi = hn::Zero(dd);
+  const bool keep_e = dx != dy;
   ForEachVector(
       d, x, n, -INFINITY, [&](size_t i, auto xv, size_t count) HWY_ATTR {
         const auto e =
             hn::IfThenElseZero(hn::FirstN(d, count), sc.ExpOfDiff(d, xv, m));
-        AddCompensated(sum, sum_err, e);
-        AddProductCompensated(d, dot, dot_err, e, LoadPadded(d, dy + i, count));
+        if (keep_e) StorePartial(d, e, dx + i, count);
+        AddToDouble(d, e, sum_lo, sum_hi);
+        AddProductToDouble(d, e, LoadPadded(d, dy + i, count), dot_lo, dot_hi);
       });
-  const double total = CompensatedTotal(d, sum, sum_err);
+  const double total = DoubleTotal(dd, sum_lo, sum_hi);
   const auto inv = hn::Set(d, static_cast<float>(sc.Grad(1.0 / total)));
   const auto s =
-      hn::Set(d, static_cast<float>(CompensatedTotal(d, dot, dot_err) / total));
-  Map2(d, x, dy, dx, n, [&](hn::Vec<D> xv, hn::Vec<D> g) HWY_ATTR {
-    const auto yv = hn::Mul(sc.ExpOfDiff(d, xv, m), inv);
-    return hn::Mul(yv, hn::Sub(g, s));
-  });
+      hn::Set(d, static_cast<float>(DoubleTotal(dd, dot_lo, dot_hi) / total));
+  if (keep_e) {
+    Map2(d, dx, dy, dx, n, [&](hn::Vec<D> e, hn::Vec<D> g) HWY_ATTR {
+      return hn::Mul(hn::Mul(e, inv), hn::Sub(g, s));
+    });
+  } else {
+    Map2(d, x, dy, dx, n, [&](hn::Vec<D> xv, hn::Vec<D> g) HWY_ATTR {
+      const auto yv = hn::Mul(sc.ExpOfDiff(d, xv, m), inv);
+      return hn::Mul(yv, hn::Sub(g, s));
+    });
+  }
 }
 
 template <class D>
