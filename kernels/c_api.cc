@@ -50,8 +50,7 @@ bool TooLarge(size_t n) { return n > SIZE_MAX / sizeof(float); }
 bool IsElementwise(simdact_activation act) {
   return act == SIMDACT_RELU || act == SIMDACT_LEAKY_RELU ||
          act == SIMDACT_ELU || act == SIMDACT_SIGMOID || act == SIMDACT_TANH ||
-         (act >= SIMDACT_SILU && act <= SIMDACT_LINEAR &&
-          act != SIMDACT_GELU);  // GELU (erf): not implemented yet
+         (act >= SIMDACT_SILU && act <= SIMDACT_LINEAR);
 }
 
 bool IsRowwise(simdact_activation act) {
@@ -288,6 +287,7 @@ static const struct {
     {"log_softmax", SIMDACT_LOG_SOFTMAX},
     // Issue 5; canonical names first (simdact_activation_name), then aliases.
     {"silu", SIMDACT_SILU},
+    {"gelu", SIMDACT_GELU},
     {"gelu_tanh", SIMDACT_GELU_TANH},
     {"mish", SIMDACT_MISH},
     {"softplus", SIMDACT_SOFTPLUS},
@@ -307,6 +307,7 @@ static const struct {
     // Aliases (Keras / PyTorch spellings).
     {"leakyrelu", SIMDACT_LEAKY_RELU},
     {"swish", SIMDACT_SILU},
+    {"gelu_erf", SIMDACT_GELU},
     {"gelu_approximate_tanh", SIMDACT_GELU_TANH},
     {"hardsigmoid", SIMDACT_HARD_SIGMOID},
     {"hardswish", SIMDACT_HARD_SWISH},

@@ -25,6 +25,7 @@
 
 #include "hwy/highway.h"
 #include "kernels/elementwise-inl.h"
+#include "kernels/erf-inl.h"
 #include "kernels/kernel_set.h"
 #include "kernels/math-inl.h"
 
@@ -493,6 +494,61 @@ struct GeluTanhOp {
   }
 };
 
+// GELU, exact: x Phi(x), Phi the standard normal CDF. With a = |x|
+// (clamped to 15), e = e^(-a^2/2) from a^2 in two floats (ExpParts) and
+// the Mills-ratio polynomials of erf-inl.h (V = a Q(a) / e as vh + vl):
+//   x < 0: x Q(a) = -V e, one rounding (MulExpParts-style, so subnormal
+//     results below x = -13.2 are rounded once);
+//   x >= 0: x - V e, the subtraction in two floats (Fast2Sum, V e <= x/2)
+//     with one final rounding; x itself from x = 8 (Q < 2^-50).
+// Nothing is subtracted from 1/2 or 1, so the tail keeps full relative
+// accuracy down to the last subnormal. gelu(-inf) = -0, gelu(inf) = inf.
+// f' = Phi(x) + x phi(x) = e B (x < 0), 1 - e B (x >= 0), B = U(a) - a c
+// (MillsUMinusAc). Not monotonic: no derivative from y.
+struct GeluOp {
+  template <class D, class V>
+  HWY_INLINE void Setup(D d, V x, V* a, V* q, V* s1, V* s2, V* x2h,
+                        V* x2l) const {
+    *a = hn::Min(hn::Abs(x), hn::Set(d, kMillsMax));
+    *x2h = hn::Mul(*a, *a);
+    *x2l = TwoProductError(d, *a, *a, *x2h);
+    const V half = hn::Set(d, -0.5f);
+    *q = ExpParts(d, hn::Mul(*x2h, half), hn::Mul(*x2l, half), s1, s2);
+  }
+  template <class D, class V>
+  HWY_INLINE V Forward(D d, V x) const {
+    V a, q, s1, s2, x2h, x2l, vh, vl;
+    Setup(d, x, &a, &q, &s1, &s2, &x2h, &x2l);
+    MillsV(d, a, x2h, x2l, &vh, &vl);
+    // V e = (vh + c) s1 s2, c = vh q + vl (1 + q).
+    const V c = hn::MulAdd(vh, q, hn::MulAdd(vl, q, vl));
+    const V vs1 = hn::Mul(vh, s1);
+    const V cs1 = hn::Mul(c, s1);
+    const V neg = hn::Neg(hn::Mul(hn::MulAdd(c, s1, vs1), s2));
+    const V ts = hn::Mul(vs1, s2);
+    const V dif = hn::Sub(x, ts);
+    const V dif_err = hn::Sub(hn::Sub(x, dif), ts);
+    V pos = hn::Add(dif, hn::NegMulAdd(cs1, s2, dif_err));
+    pos = hn::IfThenElse(hn::Ge(x, hn::Set(d, 8.0f)), x, pos);
+    const V r = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), neg, pos);
+    // +-0 (and NaN) as they are.
+    return hn::IfThenElse(hn::Or(hn::Eq(x, hn::Zero(d)), hn::IsNaN(x)), x, r);
+  }
+  template <class D, class V>
+  HWY_INLINE V Derivative(D d, V x) const {
+    V a, q, s1, s2, x2h, x2l;
+    Setup(d, x, &a, &q, &s1, &s2, &x2h, &x2l);
+    const V eb = MulExpParts(MillsUMinusAc(d, a, x2h, x2l), q, s1, s2);
+    const V r = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), eb,
+                               hn::Sub(hn::Set(d, 1.0f), eb));
+    return KeepNaN(x, r);
+  }
+  template <class D, class V>
+  HWY_INLINE V DerivativeFromOutput(D d, V y) const {
+    return Derivative(d, y);  // never called: the C API refuses
+  }
+};
+
 // Softplus (beta > 0): beta x > threshold: x; else log1p(e^(beta x)) / beta
 // = max(x, 0) + log1p(e^-|z|) / beta, z = beta x in two floats. Positive
 // for every finite x (e^x itself below -17). f' = sigmoid(z) (1 above the
@@ -687,6 +743,8 @@ void Elementwise(int op, int kind, const internal::ElementwiseParams& p,
       return RunElementwise(TanhOp(), kind, in, dy, out, n);
     case internal::kSilu:
       return RunElementwise(SiluOp{p.beta}, kind, in, dy, out, n);
+    case internal::kGelu:
+      return RunElementwise(GeluOp(), kind, in, dy, out, n);
     case internal::kGeluTanh:
       return RunElementwise(GeluTanhOp(), kind, in, dy, out, n);
     case internal::kMish:

@@ -269,6 +269,13 @@ inline void AddMoreCases(std::vector<ElementwiseCase>& cases) {
       nullptr, {3, 4, 5, 0},
       [](double x, double, double) { return ref::MishDerivativeScale(x); });
   add(
+      SIMDACT_GELU, 0.0f, 0.0f,
+      [](double x, double, double) { return ref::Gelu(x); },
+      [](double x, double, double) { return ref::GeluDerivative(x); },
+      // Derivative: in ULPs of Phi(x) + |x phi(x)| (zero near x = -0.75).
+      nullptr, {2, 4, 4, 0},
+      [](double x, double, double) { return ref::GeluDerivativeScale(x); });
+  add(
       SIMDACT_GELU_TANH, 0.0f, 0.0f,
       [](double x, double, double) { return ref::GeluTanh(x); },
       [](double x, double, double) { return ref::GeluTanhDerivative(x); },
