@@ -15,7 +15,7 @@
 //   a in [2.5, 15]:   V(a), degree 9 in w = 1 / a^2.
 // Coefficients: tools/gelu_fit.cc (long double least squares on Chebyshev
 // nodes with Lawson's reweighting towards minimax relative error, then
-// rounded to float one at a time from the constant up, refitting the rest;
+// rounded to float one at a time from the linear term up, refitting the rest;
 // the constant term kept exact as hi + lo). Relative error of the float
 // polynomials: 2^-28.5, 2^-32.7, 2^-27.8; with float Horner (FMA) down to the
 // linear term and the last step c0 + t p' carried in two floats (as here):

@@ -5,9 +5,11 @@
 // Each function is fitted in long double by weighted least squares on
 // Chebyshev nodes, with Lawson's reweighting towards the minimax relative
 // error; the coefficients are then rounded to float one at a time, from the
-// constant term up, refitting the remaining ones after each rounding. The
-// printed error is the relative error of the float polynomial (evaluated
-// exactly) against the function, over a dense grid.
+// linear term up, refitting the remaining ones after each rounding (the
+// constant term is kept as hi + lo). The
+// printed errors are relative, over a dense grid: of the float polynomial
+// evaluated exactly, then with float Horner (FMA) down to the linear term
+// and the last step exact, as the kernel does.
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +111,10 @@ static std::vector<LD> Fit(const Fn& f, LD t0, LD t1, int degree,
     const LD e = fabsl(Horner(fixed, t) / f(t) - 1);
     if (e > worst) worst = e, worst_t = t;
   }
+  printf(
+      "%s: degree %d on [%.6Lg, %.6Lg], max rel error %.3Lg (2^%.1Lf) at "
+      "%.6Lg\n",
+      name, degree, t0, t1, worst, log2l(worst), worst_t);
   LD fworst = 0;
   for (int i = 0; i <= 200000; ++i) {
     const float t = static_cast<float>(t0 + (t1 - t0) * i / 200000);
@@ -120,10 +126,6 @@ static std::vector<LD> Fit(const Fn& f, LD t0, LD t1, int degree,
     fworst = fmaxl(fworst, fabsl(v / f(t) - 1));
   }
   printf("  float Horner (fma): max rel error 2^%.2Lf\n", log2l(fworst));
-  printf(
-      "%s: degree %d on [%.6Lg, %.6Lg], max rel error %.3Lg (2^%.1Lf) at "
-      "%.6Lg\n",
-      name, degree, t0, t1, worst, log2l(worst), worst_t);
   for (int j = degree; j >= 0; --j) {
     printf("  %a\n", static_cast<float>(fixed[j]));
   }
@@ -132,75 +134,20 @@ static std::vector<LD> Fit(const Fn& f, LD t0, LD t1, int degree,
   return fixed;
 }
 
-static const LD kC = 1 / sqrtl(2 * M_PIl);  // 1/sqrt(2 pi)
-
-// a Q(a) e^(a^2/2), Q(a) = erfc(a / sqrt 2) / 2.
-static LD V(LD a) { return a * expl(a * a / 2) * erfcl(a / sqrtl(2)) / 2; }
-// (Phi(x) - 1/2) / x = erf(x / sqrt 2) / (2x), s = x^2.
-static LD P(LD s) {
-  if (s == 0) return kC;
-  const LD x = sqrtl(s);
-  return erfl(x / sqrtl(2)) / (2 * x);
-}
-// (Phi(x) + x phi(x) - 1/2) / x.
-static LD D(LD s) { return P(s) + kC * expl(-s / 2); }
-
-int main_old(int argc, char** argv) {
-  const LD a0 = argc > 1 ? strtold(argv[1], nullptr) : 0.5L;
-  const LD a1 = argc > 2 ? strtold(argv[2], nullptr) : 14.5L;
-  const LD k = argc > 3 ? strtold(argv[3], nullptr) : 2.0L;
-  const int dv = argc > 4 ? atoi(argv[4]) : 12;
-  const int dp = argc > 5 ? atoi(argv[5]) : 5;
-  Fit(P, 0, a0 * a0, dp, "P(x^2) = erf(x/sqrt2)/(2x)");
-  Fit(D, 0, a0 * a0, dp, "D(x^2) = (Phi + x phi - 1/2)/x");
-  // V in t = (a - k) / (a + k).
-  auto vt = [k](LD t) { return V(k * (1 + t) / (1 - t)); };
-  Fit(vt, (a0 - k) / (a0 + k), (a1 - k) / (a1 + k), dv,
-      "V(t) = a Q(a) e^(a^2/2), t = (a - k)/(a + k)");
-  // Sensitivity of V to a relative error in t: max |t V'(t) / V|.
-  LD sens = 0;
-  for (int i = 0; i <= 10000; ++i) {
-    const LD a = a0 + (a1 - a0) * i / 10000;
-    const LD t = (a - k) / (a + k), h = 1e-7L;
-    const LD dv = (vt(t + h) - vt(t - h)) / (2 * h);
-    sens = fmaxl(sens, fabsl(t * dv / vt(t)));
-  }
-  printf("max |t V'(t) / V| = %.3Lg\n", sens);
-  return 0;
-}
-
-int main_old2(int argc, char** argv) {
-  const LD a0 = strtold(argv[1], nullptr), a1 = strtold(argv[2], nullptr);
-  const LD m = strtold(argv[3], nullptr);
-  const int d1 = atoi(argv[4]), d2 = atoi(argv[5]), dp = atoi(argv[6]);
-  const LD a2 = 14.5L;
-  Fit(P, 0, a0 * a0, dp, "P(x^2) = erf(x/sqrt2)/(2x)");
-  Fit(D, 0, a0 * a0, dp, "D(x^2) = (Phi + x phi - 1/2)/x");
-  Fit([m](LD t) { return V(t + m); }, a0 - m, a1 - m, d1, "V(a), in a - m");
-  Fit([](LD w) { return V(1 / sqrtl(w)); }, 1 / (a2 * a2), 1 / (a1 * a1), d2,
-      "V(a), in w = 1/a^2");
-  return 0;
-}
-// Mills ratio e^(a^2/2) Q(a).
+// The Mills ratio U(a) = Q(a) e^(a^2/2), Q(a) = erfc(a / sqrt 2) / 2.
 static LD U(LD a) { return expl(a * a / 2) * erfcl(a / sqrtl(2)) / 2; }
-int main_old3(int argc, char** argv) {
-  const LD a1 = strtold(argv[1], nullptr), m = strtold(argv[2], nullptr);
-  const int d1 = atoi(argv[3]), d2 = atoi(argv[4]);
-  const LD a2 = 14.5L;
-  Fit([m](LD t) { return U(t + m); }, -m, a1 - m, d1, "U(a), in a - m");
-  Fit([](LD w) { return V(1 / sqrtl(w)); }, 1 / (a2 * a2), 1 / (a1 * a1), d2,
-      "V(a), in w = 1/a^2");
-  return 0;
-}
-int main(int argc, char** argv) {
-  const LD lo = strtold(argv[1], nullptr), hi = strtold(argv[2], nullptr);
-  const LD m = strtold(argv[3], nullptr);
-  const int d = atoi(argv[4]);
-  if (m < 0) {
-    Fit([](LD w) { return V(1 / sqrtl(w)); }, 1 / (hi * hi), 1 / (lo * lo), d,
-        "V(a), in w = 1/a^2");
-  } else {
-    Fit([m](LD t) { return U(t + m); }, lo - m, hi - m, d, "U(a), in a - m");
-  }
+// V(a) = a U(a).
+static LD V(LD a) { return a * U(a); }
+
+int main() {
+  // The three pieces of kernels/erf-inl.h (kMills0, kMills1, kMills2); each
+  // prints its coefficients from the highest degree down, then the low part
+  // of the constant term.
+  Fit([](LD t) { return U(t + 0.625L); }, -0.625L, 0.625L, 9,
+      "U(a), t = a - 0.625, a in [0, 1.25]");
+  Fit([](LD t) { return U(t + 1.875L); }, -0.625L, 0.625L, 9,
+      "U(a), t = a - 1.875, a in [1.25, 2.5]");
+  Fit([](LD w) { return V(1 / sqrtl(w)); }, 1 / 225.0L, 1 / 6.25L, 9,
+      "V(a), w = 1/a^2, a in [2.5, 15]");
   return 0;
 }
