@@ -131,22 +131,19 @@ HWY_INLINE void MillsV(DF df, V a, V x2h, V x2l, V* vh, V* vl) {
 }
 
 // Q(a) e^(a^2/2) - a / sqrt(2 pi) = U(a) - a c, for a in [0, 15]: the
-// factor of e^(-a^2/2) in Phi(-a) - a phi(a). Error: a few 2^-24 relative to
-// U + a c (it crosses zero at a = 0.7518).
+// factor of e^(-a^2/2) in Phi(-a) - a phi(a). It crosses zero at
+// a = 0.7518; error about 2^-24 relative to U + a c (one rounding of U's
+// size, one of the result's; for a >= 2.5, U = V / a is below 0.16 a c).
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V MillsUMinusAc(DF df, V a, V x2h, V x2l) {
   V hi, lo;
   hn::Mask<DF> tail;
   MillsPoly(df, a, x2h, x2l, &hi, &lo, &tail);
-  const V ch = hn::Set(df, kInvSqrt2PiHi);
-  const V cl = hn::Set(df, kInvSqrt2PiLo);
-  // a < 2.5: (U - a ch) - a cl.
-  const V near = hn::Add(hn::NegMulAdd(a, ch, hi), hn::NegMulAdd(a, cl, lo));
-  // a >= 2.5: (V - a^2 c) / a, a^2 c = x2h ch + (x2l ch + x2h cl).
-  const V rest = hn::MulAdd(x2l, ch, hn::Mul(x2h, cl));
-  const V num = hn::Add(hn::NegMulAdd(x2h, ch, hi), hn::Sub(lo, rest));
-  const V far = hn::Div(num, hn::Max(a, hn::Set(df, 1.0f)));
-  return hn::IfThenElse(tail, far, near);
+  const V ac = hn::Max(a, hn::Set(df, 1.0f));  // no 0/0 in unused lanes
+  const V uh = hn::IfThenElse(tail, hn::Div(hi, ac), hi);
+  const V ul = hn::IfThenElse(tail, hn::Div(lo, ac), lo);
+  const V u = hn::Add(uh, hn::NegMulAdd(a, hn::Set(df, kInvSqrt2PiLo), ul));
+  return hn::NegMulAdd(a, hn::Set(df, kInvSqrt2PiHi), u);
 }
 
 }  // namespace HWY_NAMESPACE
