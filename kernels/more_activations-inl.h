@@ -661,9 +661,9 @@ struct MishOp {
     const V nl = hn::Sub(e, hn::Sub(nh, two));
     const V un = hn::Mul(e, nh);
     const V dh = hn::Add(un, two);
-    const V dl = hn::MulAdd(e, nl,
-                            hn::Add(TwoSumError(un, two, dh),
-                                    TwoProductError(d, e, nh, un)));
+    const V dl = hn::MulAdd(
+        e, nl,
+        hn::Add(TwoSumError(un, two, dh), TwoProductError(d, e, nh, un)));
     V r;
     const V rl = DivTwoFloats(d, nh, nl, dh, dl, &r);
     // x u (r + rl) = (x s1) (r + (r q + rl (1 + q))) s2, (x s1) r in two
