@@ -62,8 +62,7 @@ bool AllFinite(const float* p, size_t n) {
 bool IsElementwise(simdact_activation act) {
   return act == SIMDACT_RELU || act == SIMDACT_LEAKY_RELU ||
          act == SIMDACT_ELU || act == SIMDACT_SIGMOID || act == SIMDACT_TANH ||
-         (act >= SIMDACT_SILU && act <= SIMDACT_LINEAR &&
-          act != SIMDACT_GELU) ||  // GELU (erf): not implemented yet
+         (act >= SIMDACT_SILU && act <= SIMDACT_LINEAR) ||
          (act >= SIMDACT_RELU_GENERAL && act <= SIMDACT_RRELU);
 }
 
@@ -404,6 +403,7 @@ static const struct {
     {"sparsemax", SIMDACT_SPARSEMAX},
     // Issue 5; canonical names first (simdact_activation_name), then aliases.
     {"silu", SIMDACT_SILU},
+    {"gelu", SIMDACT_GELU},
     {"gelu_tanh", SIMDACT_GELU_TANH},
     {"mish", SIMDACT_MISH},
     {"softplus", SIMDACT_SOFTPLUS},
@@ -430,6 +430,7 @@ static const struct {
     // Aliases (Keras / PyTorch spellings).
     {"leakyrelu", SIMDACT_LEAKY_RELU},
     {"swish", SIMDACT_SILU},
+    {"gelu_erf", SIMDACT_GELU},
     {"gelu_approximate_tanh", SIMDACT_GELU_TANH},
     {"hardsigmoid", SIMDACT_HARD_SIGMOID},
     {"hardswish", SIMDACT_HARD_SWISH},

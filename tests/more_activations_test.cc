@@ -52,13 +52,38 @@ TEST_P(MoreActivationsTest, GeluTanhNegativeTailRelative) {
   }
 }
 
+// The exact GELU keeps relative accuracy in the whole negative tail, down
+// to the subnormal results (below -13.2) and the last one (about -14.1):
+// other libraries compute 1/2 erfc(-x/sqrt 2) badly or x (1 + erf) with
+// cancellation, and lose every digit below x = -5.5.
+TEST_P(MoreActivationsTest, GeluNegativeTailRelative) {
+  std::vector<float> x = {-6.0f, -10.0f, -13.0f, -13.5f, -20.0f};
+  for (float v = -3.0f; v >= -14.5f; v -= 0.03125f) x.push_back(v);
+  const std::vector<float> y = Forward(SIMDACT_GELU, x);
+  const std::vector<float> d = Derivative(SIMDACT_GELU, x);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double want = ref::Gelu(x[i]);
+    EXPECT_LE(UlpDistance(y[i], static_cast<float>(want)), 2u)
+        << "x=" << x[i] << " got " << y[i] << " want " << want;
+    if (fabs(want) >= FLT_MIN) {  // a normal result: relative error
+      EXPECT_LT(y[i], 0.0f) << x[i];
+      EXPECT_LE(fabs(y[i] / want - 1.0), 0x1.0p-22) << x[i];
+    }
+    // f' < 0 here, far from its zero: plain ULPs.
+    const double want_d = ref::GeluDerivative(x[i]);
+    EXPECT_LE(UlpDistance(d[i], static_cast<float>(want_d)), 4u)
+        << "x=" << x[i] << " got " << d[i] << " want " << want_d;
+  }
+  EXPECT_EQ(y[4], 0.0f);  // x = -20: -0 (below 2^-150)
+}
+
 // SiLU and Mish at -inf are 0 (not NaN = -inf * 0); +inf stays +inf; the
 // derivatives are 0 and 1.
 TEST_P(MoreActivationsTest, SiluMishAtInfinity) {
   const std::vector<float> x = {-INFINITY, INFINITY, -FLT_MAX, FLT_MAX,
                                 -200.0f};
   for (simdact_activation act :
-       {SIMDACT_SILU, SIMDACT_MISH, SIMDACT_GELU_TANH}) {
+       {SIMDACT_SILU, SIMDACT_MISH, SIMDACT_GELU_TANH, SIMDACT_GELU}) {
     SCOPED_TRACE(simdact_activation_name(act));
     const std::vector<float> y = Forward(act, x);
     EXPECT_EQ(y[0], 0.0f);
@@ -134,6 +159,9 @@ TEST(MoreActivations, NamesAndAliases) {
   } names[] = {
       {"silu", SIMDACT_SILU},
       {"swish", SIMDACT_SILU},
+      {"gelu", SIMDACT_GELU},
+      {"gelu_erf", SIMDACT_GELU},
+      {"GELU", SIMDACT_GELU},
       {"gelu_tanh", SIMDACT_GELU_TANH},
       {"mish", SIMDACT_MISH},
       {"softplus", SIMDACT_SOFTPLUS},
@@ -165,20 +193,17 @@ TEST(MoreActivations, NamesAndAliases) {
   // Every implemented value round-trips through its canonical name.
   for (int a = SIMDACT_SILU; a <= SIMDACT_LINEAR; ++a) {
     const auto act = static_cast<simdact_activation>(a);
-    if (act == SIMDACT_GELU) continue;
     const char* name = simdact_activation_name(act);
     ASSERT_NE(name, nullptr) << a;
     simdact_activation back;
     ASSERT_EQ(simdact_activation_from_name(name, &back), SIMDACT_OK);
     EXPECT_EQ(back, act);
   }
-  // GELU (erf) is reserved, not implemented.
-  simdact_activation act;
-  EXPECT_EQ(simdact_activation_from_name("gelu", &act),
-            SIMDACT_ERROR_UNKNOWN_ACTIVATION);
+  // GELU (erf) is implemented (it was reserved, UNKNOWN_ACTIVATION).
+  EXPECT_STREQ(simdact_activation_name(SIMDACT_GELU), "gelu");
   float x = 1.0f, y = 0.0f;
-  EXPECT_EQ(simdact_forward(SIMDACT_GELU, nullptr, &x, &y, 1),
-            SIMDACT_ERROR_UNKNOWN_ACTIVATION);
+  EXPECT_EQ(simdact_forward(SIMDACT_GELU, nullptr, &x, &y, 1), SIMDACT_OK);
+  EXPECT_EQ(y, static_cast<float>(ref::Gelu(1.0)));
 }
 
 TEST(MoreActivations, DefaultsAsPyTorch) {
@@ -224,8 +249,9 @@ TEST(MoreActivations, InvalidParametersAndUndefined) {
   check(SIMDACT_SOFTSHRINK, p);
   for (float v : y) EXPECT_EQ(v, -777.0f);
   // No derivative from y for the non-monotonic ones and tanhshrink.
-  for (simdact_activation act : {SIMDACT_SILU, SIMDACT_GELU_TANH, SIMDACT_MISH,
-                                 SIMDACT_HARD_SWISH, SIMDACT_TANHSHRINK}) {
+  for (simdact_activation act :
+       {SIMDACT_SILU, SIMDACT_GELU, SIMDACT_GELU_TANH, SIMDACT_MISH,
+        SIMDACT_HARD_SWISH, SIMDACT_TANHSHRINK}) {
     EXPECT_EQ(simdact_backward_from_output(act, nullptr, x.data(), x.data(),
                                            y.data(), 4),
               SIMDACT_ERROR_UNDEFINED)
@@ -246,6 +272,12 @@ TEST(MoreActivations, CppWrappers) {
   ASSERT_EQ(SoftplusDerivative(x.data(), d.data(), 4), Status::kOk);
   EXPECT_NEAR(d[1], ref::Sigmoid(0.5), 1e-7);
   EXPECT_EQ(MishBackwardFromOutput(x.data(), x.data(), d.data(), 4),
+            Status::kUndefined);
+  ASSERT_EQ(Gelu(x.data(), y.data(), 4), Status::kOk);
+  EXPECT_NEAR(y[1], ref::Gelu(0.5), 1e-7);
+  ASSERT_EQ(GeluDerivative(x.data(), d.data(), 4), Status::kOk);
+  EXPECT_NEAR(d[0], ref::GeluDerivative(-2.0), 1e-7);
+  EXPECT_EQ(GeluBackwardFromOutput(x.data(), x.data(), d.data(), 4),
             Status::kUndefined);
 #if __cplusplus >= 202002L
   EXPECT_EQ(HardSwish(std::span<const float>(x), std::span<float>(y)),

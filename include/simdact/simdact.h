@@ -50,9 +50,8 @@ typedef enum simdact_activation {
   SIMDACT_SOFTMAX = 7,
   /* Added in issue 5. Parameters are named as in simdact_params. */
   SIMDACT_SILU = 8,          /* x * sigmoid(beta x); "swish" */
-  SIMDACT_GELU = 9,          /* x * Phi(x), exact (erf): reserved, not
-                                implemented yet (every call returns
-                                SIMDACT_ERROR_UNKNOWN_ACTIVATION) */
+  SIMDACT_GELU = 9,          /* x * Phi(x), exact (erf): PyTorch
+                                gelu(approximate='none'), Keras gelu */
   SIMDACT_GELU_TANH = 10,    /* gelu(approximate='tanh') */
   SIMDACT_MISH = 11,         /* x * tanh(softplus(x)) */
   SIMDACT_SOFTPLUS = 12,     /* log(1 + e^(beta x)) / beta */
@@ -156,18 +155,18 @@ typedef struct simdact_params {
 SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
 
 /* Keras / PyTorch names: "relu", "leaky_relu", "prelu", "elu", "sigmoid",
- * "tanh", "softmax", "silu", "gelu_tanh", "mish", "softplus",
+ * "tanh", "softmax", "silu", "gelu", "gelu_tanh", "mish", "softplus",
  * "softsign", "selu", "celu", "hard_sigmoid", "hard_swish", "relu6",
  * "hardtanh", "log_sigmoid", "tanhshrink", "softshrink", "hardshrink",
  * "exponential", "linear" (the canonical names), and the aliases
  * "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
- * "hard_tanh", "logsigmoid", "gelu_approximate_tanh" (case-insensitive).
- * Writes the activation to *act.
- * ("gelu", the exact erf form, is not implemented yet.)
- * Where Keras differs from PyTorch: "gelu_tanh" is PyTorch's
- * gelu(approximate='tanh') and Keras' gelu(approximate=True); Keras 3
- * "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used 0.2 x + 0.5,
- * which is "hard_sigmoid_general" with its defaults).
+ * "hard_tanh", "logsigmoid", "gelu_approximate_tanh", "gelu_erf"
+ * (case-insensitive). Writes the activation to *act.
+ * Where Keras differs from PyTorch: "gelu" is the exact form (PyTorch's
+ * default, Keras' gelu(approximate=False), Keras' default); "gelu_tanh" is
+ * PyTorch's gelu(approximate='tanh') and Keras' gelu(approximate=True);
+ * Keras 3 "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used
+ * 0.2 x + 0.5, which is "hard_sigmoid_general" with its defaults).
  * Piecewise ones: "relu_general" (alias "keras_relu": Keras' relu with its
  * three parameters), "hard_sigmoid_general", "threshold" (PyTorch
  * nn.Threshold), "squareplus", "sparse_plus", "sparse_sigmoid" (Keras 3),
@@ -231,7 +230,7 @@ SIMDACT_API simdact_status simdact_backward(simdact_activation act,
  * HardSigmoidGeneral (a where 0 < y < 1), Squareplus
  * (4y^2 / (4y^2 + b)), SparsePlus (0, sqrt(y), 1), SparseSigmoid (1/2
  * where 0 < y < 1). Not defined (SIMDACT_ERROR_UNDEFINED) for the
- * non-monotonic SiLU, GELU-tanh, Mish and HardSwish, for
+ * non-monotonic SiLU, GELU, GELU-tanh, Mish and HardSwish, for
  * TanhShrink (tanh^2 x has no closed form in y), for Threshold (constant
  * below the threshold) and for ReluGeneral with a threshold or a negative
  * slope. */
