@@ -158,8 +158,10 @@ SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
  * "tanh", "softmax", "silu", "gelu", "gelu_tanh", "mish", "softplus",
  * "softsign", "selu", "celu", "hard_sigmoid", "hard_swish", "relu6",
  * "hardtanh", "log_sigmoid", "tanhshrink", "softshrink", "hardshrink",
- * "exponential", "linear" (the canonical names), and the aliases
- * "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
+ * "exponential", "linear", "log_softmax", "relu_general",
+ * "hard_sigmoid_general", "threshold", "squareplus", "sparse_plus",
+ * "sparse_sigmoid", "rrelu", "glu", "sparsemax" (the canonical names), and
+ * the aliases "logsoftmax", "keras_relu", "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
  * "hard_tanh", "logsigmoid", "gelu_approximate_tanh", "gelu_erf"
  * (case-insensitive). Writes the activation to *act.
  * Where Keras differs from PyTorch: "gelu" is the exact form (PyTorch's
