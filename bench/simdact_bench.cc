@@ -34,11 +34,15 @@ struct Kernel {
   simdact_activation act;
   int kind;  // 0 forward, 1 derivative, 2 backward, 3 backward from output
   int buffers_read;  // for the bytes/s counter
+  // 0: the activation's defaults; kAlongInner: softmax / log_softmax along
+  // a middle axis, [outer, 16, 64] (the lanes run across the 64).
+  int variant = 0;
 };
 
 simdact_status Call(const Kernel& k, const simdact_params& p, const float* x,
                     const float* dy, float* out, size_t n);
-simdact_params ParamsFor(simdact_activation act);
+constexpr int kAlongInner = 1;
+simdact_params ParamsFor(simdact_activation act, int variant = 0);
 
 // Every activation and kind the library offers (a kind it refuses, such as
 // softmax's element-wise derivative or an undefined backward from y, is
@@ -60,6 +64,12 @@ const std::vector<Kernel>& Kernels() {
         if (Call(k, p, x.data(), dy.data(), out.data(), x.size()) ==
             SIMDACT_OK) {
           list.push_back(k);
+          if (act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX) {
+            Kernel along = k;
+            along.name = std::string(name) + "_inner64." + kinds[kind];
+            along.variant = kAlongInner;
+            list.push_back(along);
+          }
         }
       }
     }
@@ -91,7 +101,7 @@ Buffers& BuffersFor(size_t n) {
 }
 
 // PReLU as NCHW with 64 channels of 16; softmax rows of 1024.
-simdact_params ParamsFor(simdact_activation act) {
+simdact_params ParamsFor(simdact_activation act, int variant) {
   static const std::vector<float> alpha(64, 0.25f);
   simdact_params p = simdact_default_params(act);
   if (act == SIMDACT_PRELU) {
@@ -100,8 +110,12 @@ simdact_params ParamsFor(simdact_activation act) {
     p.inner = 16;
   }
   if (act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX) {
-    p.softmax_cols = 1024;
+    p.softmax_cols = variant == kAlongInner ? 16 : 1024;
+    p.softmax_inner = variant == kAlongInner ? 64 : 1;
   }
+  // GLU halves rows of 1024 (y and dy have n / 2 elements); sparsemax rows
+  // of 1024.
+  if (act == SIMDACT_GLU || act == SIMDACT_SPARSEMAX) p.softmax_cols = 1024;
   return p;
 }
 
@@ -126,7 +140,7 @@ void Run(benchmark::State& state, const Kernel& k, const std::string& target,
     return;
   }
   Buffers& b = BuffersFor(n);
-  const simdact_params p = ParamsFor(k.act);
+  const simdact_params p = ParamsFor(k.act, k.variant);
   for (auto _ : state) {
     const simdact_status s =
         Call(k, p, b.x.data(), b.dy.data(), b.out.data(), n);

@@ -262,9 +262,11 @@ HWY_INLINE void SparsemaxBackwardRow(D d, const float* x, const float* dy,
   SparsemaxBackwardMasked(d, x, dy, dx, SupportThreshold(max, tau_rel), n);
 }
 
+// Not inlined: GCC 12 for aarch64 (SVE2) crashes in ivopts when the row
+// code is inlined into Sparsemax's column loop (internal compiler error).
 template <class D>
-HWY_INLINE void SparsemaxRow(D d, int kind, const float* in, const float* dy,
-                             float* out, size_t n) {
+HWY_NOINLINE void SparsemaxRow(D d, int kind, const float* in, const float* dy,
+                               float* out, size_t n) {
   switch (kind) {
     case internal::kForward:
       SparsemaxForwardRow(d, in, out, n);

@@ -146,12 +146,12 @@ typedef struct simdact_params {
 
 /* Defaults as PyTorch: alpha = 0.01 for LeakyReLU, 1 for ELU and CELU,
  * 0.5 for SoftShrink and HardShrink; HardTanh alpha = -1, beta = 1; SiLU
-  * beta = 1; Softplus beta = 1, threshold = 20; RReLU alpha = 1/8,
-  * beta = 1/3; Threshold 0 and 0. As Keras: ReluGeneral alpha = 0,
-  * beta = +inf (no max_value), threshold = 0; Squareplus alpha = 4; as ONNX:
-  * HardSigmoidGeneral alpha = 0.2, beta = 0.5. Softmax and LogSoftmax
-  * temperature = 1 (softmax_inner 0: the last axis; not safe). PReLU and
-  * Softmax shapes are 0 and must be set. Unknown activation: all zero. */
+ * beta = 1; Softplus beta = 1, threshold = 20; RReLU alpha = 1/8,
+ * beta = 1/3; Threshold 0 and 0. As Keras: ReluGeneral alpha = 0,
+ * beta = +inf (no max_value), threshold = 0; Squareplus alpha = 4; as ONNX:
+ * HardSigmoidGeneral alpha = 0.2, beta = 0.5. Softmax and LogSoftmax
+ * temperature = 1 (softmax_inner 0: the last axis; not safe). PReLU and
+ * Softmax shapes are 0 and must be set. Unknown activation: all zero. */
 SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
 
 /* Keras / PyTorch names: "relu", "leaky_relu", "prelu", "elu", "sigmoid",
@@ -161,19 +161,18 @@ SIMDACT_API simdact_params simdact_default_params(simdact_activation act);
  * "exponential", "linear", "log_softmax", "relu_general",
  * "hard_sigmoid_general", "threshold", "squareplus", "sparse_plus",
  * "sparse_sigmoid", "rrelu", "glu", "sparsemax" (the canonical names), and
- * the aliases "logsoftmax", "keras_relu", "leakyrelu", "swish", "hardsigmoid", "hardswish", "hard_silu",
- * "hard_tanh", "logsigmoid", "gelu_approximate_tanh", "gelu_erf"
- * (case-insensitive). Writes the activation to *act.
- * Where Keras differs from PyTorch: "gelu" is the exact form (PyTorch's
- * default, Keras' gelu(approximate=False), Keras' default); "gelu_tanh" is
- * PyTorch's gelu(approximate='tanh') and Keras' gelu(approximate=True);
- * Keras 3 "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used
- * 0.2 x + 0.5, which is "hard_sigmoid_general" with its defaults).
- * Piecewise ones: "relu_general" (alias "keras_relu": Keras' relu with its
- * three parameters), "hard_sigmoid_general", "threshold" (PyTorch
- * nn.Threshold), "squareplus", "sparse_plus", "sparse_sigmoid" (Keras 3),
- * "rrelu" (PyTorch, evaluation mode).
- * relu_general follows Keras' arithmetic with two documented exceptions:
+ * the aliases "logsoftmax", "keras_relu", "leakyrelu", "swish", "hardsigmoid",
+ * "hardswish", "hard_silu", "hard_tanh", "logsigmoid", "gelu_approximate_tanh",
+ * "gelu_erf" (case-insensitive). Writes the activation to *act. Where Keras
+ * differs from PyTorch: "gelu" is the exact form (PyTorch's default, Keras'
+ * gelu(approximate=False), Keras' default); "gelu_tanh" is PyTorch's
+ * gelu(approximate='tanh') and Keras' gelu(approximate=True); Keras 3
+ * "hard_sigmoid" is relu6(x + 3) / 6 as here (Keras 2 used 0.2 x + 0.5, which
+ * is "hard_sigmoid_general" with its defaults). Piecewise ones: "relu_general"
+ * (alias "keras_relu": Keras' relu with its three parameters),
+ * "hard_sigmoid_general", "threshold" (PyTorch nn.Threshold), "squareplus",
+ * "sparse_plus", "sparse_sigmoid" (Keras 3), "rrelu" (PyTorch, evaluation
+ * mode). relu_general follows Keras' arithmetic with two documented exceptions:
  * Keras computes x * (x > threshold), which is NaN at x = -inf when
  * threshold != 0 (here 0, or -slope * inf); and max_value = +inf means
  * None (Keras' clip to [0, +inf] would zero negative x in (threshold, 0]).
