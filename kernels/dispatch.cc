@@ -1,12 +1,12 @@
-// Compiles the kernels once per Highway target and exposes them as
-// KernelSets. This file re-includes itself through foreach_target.h.
+// Compiles the shaped kernels (softmax, log-softmax, PReLU, GLU, sparsemax)
+// once per Highway target and exposes every kernel as KernelSets; the
+// element-wise ones come from dispatch_elementwise.cc. This file re-includes
+// itself through foreach_target.h.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/dispatch.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
-#include "kernels/elementwise-inl.h"
 #include "kernels/glu_sparsemax-inl.h"
-#include "kernels/more_activations-inl.h"
 #include "kernels/rows-inl.h"
 
 #if HWY_ONCE
@@ -15,7 +15,6 @@
 namespace simdact {
 namespace internal {
 
-HWY_EXPORT(Elementwise);
 HWY_EXPORT(SoftmaxRows);
 HWY_EXPORT(PRelu);
 HWY_EXPORT(LogSoftmaxRows);
@@ -36,7 +35,7 @@ KernelSet KernelsForTarget(int64_t target_bit) {
   chosen.Update(target_bit);
   const size_t index = chosen.GetIndex();
 #endif
-  return KernelSet{HWY_DISPATCH_TABLE(Elementwise)[index],
+  return KernelSet{ElementwiseForIndex(index),
                    HWY_DISPATCH_TABLE(SoftmaxRows)[index],
                    HWY_DISPATCH_TABLE(PRelu)[index],
                    HWY_DISPATCH_TABLE(LogSoftmaxRows)[index],

@@ -103,6 +103,13 @@ struct KernelSet {
                     size_t outer, size_t cols, size_t inner);
 };
 
+using ElementwiseFn = void (*)(int op, int kind,
+                               const ElementwiseParams& params,
+                               const float* in, const float* dy, float* out,
+                               size_t n);
+// The element-wise kernel at a dispatch-table index (dispatch_elementwise.cc).
+ElementwiseFn ElementwiseForIndex(size_t index);
+
 // Highway targets compiled into the library (HWY_TARGETS bits).
 int64_t CompiledTargetBits();
 // The kernels of one compiled target (a single HWY_TARGETS bit).
