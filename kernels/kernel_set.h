@@ -104,9 +104,8 @@ struct KernelSet {
 };
 
 using ElementwiseFn = void (*)(int op, int kind,
-                               const ElementwiseParams& params,
-                               const float* in, const float* dy, float* out,
-                               size_t n);
+                               const ElementwiseParams& params, const float* in,
+                               const float* dy, float* out, size_t n);
 // The element-wise kernel at a dispatch-table index (dispatch_elementwise.cc).
 ElementwiseFn ElementwiseForIndex(size_t index);
 
