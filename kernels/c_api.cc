@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -47,17 +48,7 @@ bool MulOverflows(size_t a, size_t b, size_t* product) {
 // n floats must be addressable.
 bool TooLarge(size_t n) { return n > SIZE_MAX / sizeof(float); }
 
-// No early exit, so the compiler vectorizes it: checking 256 slopes one by
-// one cost as much as a PReLU over 1024 floats.
-bool AllFinite(const float* p, size_t n) {
-  uint32_t all_finite = 1;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t bits;
-    memcpy(&bits, p + i, sizeof(bits));
-    all_finite &= (bits & 0x7f800000u) != 0x7f800000u;
-  }
-  return all_finite != 0;
-}
+const KernelSet& Kernels() { return ActiveTarget().kernels; }
 
 bool IsElementwise(simdact_activation act) {
   return act == SIMDACT_RELU || act == SIMDACT_LEAKY_RELU ||
@@ -131,11 +122,9 @@ SoftmaxArgs MakeSoftmaxArgs(Kind kind, const simdact_params& p, const float* in,
                      p.softmax_safe != 0};
 }
 
-// Checks the activation's parameters and that n fits its shape. On success
-// *rows is the number of softmax rows or PReLU outer blocks.
-simdact_status CheckParams(simdact_activation act, const simdact_params& p,
-                           size_t n, size_t* rows) {
-  *rows = 0;
+// The parameters of an element-wise activation (the others have none).
+simdact_status CheckElementwiseParams(simdact_activation act,
+                                      const simdact_params& p) {
   if (act == SIMDACT_LEAKY_RELU || act == SIMDACT_ELU) {
     if (!isfinite(p.alpha)) return SIMDACT_ERROR_INVALID_PARAMETER;
   }
@@ -193,6 +182,16 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
     default:
       break;
   }
+  return SIMDACT_OK;
+}
+
+// Checks the activation's parameters and that n fits its shape. On success
+// *rows is the number of softmax rows or PReLU outer blocks.
+simdact_status CheckParams(simdact_activation act, const simdact_params& p,
+                           size_t n, size_t* rows) {
+  *rows = 0;
+  const simdact_status status = CheckElementwiseParams(act, p);
+  if (status != SIMDACT_OK) return status;
   if (act == SIMDACT_SOFTMAX || act == SIMDACT_LOG_SOFTMAX) {
     if (!(isfinite(p.temperature) && p.temperature > 0.0f)) {
       return SIMDACT_ERROR_INVALID_PARAMETER;
@@ -220,7 +219,7 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
     if (block == 0) return n == 0 ? SIMDACT_OK : SIMDACT_ERROR_SHAPE;
     if (n % block != 0) return SIMDACT_ERROR_SHAPE;
     if (p.prelu_alpha == nullptr) return SIMDACT_ERROR_NULL_POINTER;
-    if (!AllFinite(p.prelu_alpha, p.channels)) {
+    if (!Kernels().all_finite(p.prelu_alpha, p.channels)) {
       return SIMDACT_ERROR_INVALID_PARAMETER;
     }
     *rows = n / block;
@@ -228,18 +227,53 @@ simdact_status CheckParams(simdact_activation act, const simdact_params& p,
   return SIMDACT_OK;
 }
 
-const KernelSet& Kernels() { return ActiveTarget().kernels; }
-
 PReluArgs MakePReluArgs(Kind kind, const simdact_params& p, const float* in,
                         const float* dy, float* out, size_t outer) {
   return PReluArgs{kind,  in,         dy,      out,    p.prelu_alpha,
                    outer, p.channels, p.inner, nullptr};
 }
 
+// Run for an element-wise activation: the same checks in the same order,
+// without the shapes, and no copy of the parameters. Small calls are common
+// (one layer of a small model): this path costs about 2 ns where the general
+// one cost 6.5 (4 KiB ReLU on Zen 4: 47 ns in all, the kernel 42).
+simdact_status RunElementwise(simdact_activation act,
+                              const simdact_params* params_or_null, Kind kind,
+                              const float* in, const float* dy, float* out,
+                              size_t n) {
+  simdact_params defaults;
+  if (params_or_null == nullptr) defaults = simdact_default_params(act);
+  const simdact_params& params =
+      params_or_null != nullptr ? *params_or_null : defaults;
+  if (TooLarge(n)) return SIMDACT_ERROR_SIZE_OVERFLOW;
+  const bool backward = kind == kBackward || kind == kBackwardFromOutput;
+  if (n > 0 &&
+      (in == nullptr || out == nullptr || (backward && dy == nullptr))) {
+    return SIMDACT_ERROR_NULL_POINTER;
+  }
+  const simdact_status status = CheckElementwiseParams(act, params);
+  if (status != SIMDACT_OK) return status;
+  if (kind == kBackwardFromOutput && !DefinedFromOutput(act, params)) {
+    return SIMDACT_ERROR_UNDEFINED;
+  }
+  const Buffer out_buf{out, n};
+  if (backward ? BadOverlap(out_buf, {{in, n}, {dy, n}}, dy)
+               : BadOverlap(out_buf, {{in, n}}, in)) {
+    return SIMDACT_ERROR_OVERLAP;
+  }
+  if (n == 0) return SIMDACT_OK;
+  const ElementwiseParams ep{params.alpha, params.beta, params.threshold};
+  Kernels().elementwise(act, kind, ep, in, dy, out, n);
+  return SIMDACT_OK;
+}
+
 // The shared body of the four generic entry points.
 simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
                    Kind kind, const float* in, const float* dy, float* out,
                    size_t n) {
+  if (IsElementwise(act)) {
+    return RunElementwise(act, params_or_null, kind, in, dy, out, n);
+  }
   if (!IsKnown(act)) return SIMDACT_ERROR_UNKNOWN_ACTIVATION;
   const simdact_params params =
       params_or_null != nullptr ? *params_or_null : simdact_default_params(act);
@@ -275,10 +309,7 @@ simdact_status Run(simdact_activation act, const simdact_params* params_or_null,
   if (n == 0) return SIMDACT_OK;
 
   const KernelSet& k = Kernels();
-  if (IsElementwise(act)) {
-    const ElementwiseParams ep{params.alpha, params.beta, params.threshold};
-    k.elementwise(act, kind, ep, in, dy, out, n);
-  } else if (act == SIMDACT_SOFTMAX) {
+  if (act == SIMDACT_SOFTMAX) {
     k.softmax(MakeSoftmaxArgs(kind, params, in, dy, out, rows));
   } else if (act == SIMDACT_LOG_SOFTMAX) {
     k.log_softmax(MakeSoftmaxArgs(kind, params, in, dy, out, rows));
@@ -547,9 +578,18 @@ simdact_status simdact_prelu_backward(const float* x, const float* alpha,
                  nullptr)) {
     return SIMDACT_ERROR_OVERLAP;
   }
-  std::vector<double> sums(channels, 0.0);
+  // The kernel's double accumulators: on the stack for up to 1024 channels
+  // (a heap allocation cost as much as the kernel on 1024 floats).
+  double stack_sums[1024];
+  std::vector<double> heap_sums;
+  double* sums = stack_sums;
+  if (channels > 1024) {
+    heap_sums.resize(channels);
+    sums = heap_sums.data();
+  }
+  std::fill(sums, sums + channels, 0.0);
   PReluArgs args = MakePReluArgs(kBackward, p, x, dy, dx, outer);
-  args.dalpha = sums.data();
+  args.dalpha = sums;
   if (n > 0) Kernels().prelu(args);
   for (size_t c = 0; c < channels; ++c) dalpha[c] = static_cast<float>(sums[c]);
   return SIMDACT_OK;

@@ -20,6 +20,7 @@ HWY_EXPORT(PRelu);
 HWY_EXPORT(LogSoftmaxRows);
 HWY_EXPORT(Glu);
 HWY_EXPORT(Sparsemax);
+HWY_EXPORT(AllFinite);
 
 int64_t CompiledTargetBits() { return HWY_TARGETS; }
 
@@ -40,7 +41,8 @@ KernelSet KernelsForTarget(int64_t target_bit) {
                    HWY_DISPATCH_TABLE(PRelu)[index],
                    HWY_DISPATCH_TABLE(LogSoftmaxRows)[index],
                    HWY_DISPATCH_TABLE(Glu)[index],
-                   HWY_DISPATCH_TABLE(Sparsemax)[index]};
+                   HWY_DISPATCH_TABLE(Sparsemax)[index],
+                   HWY_DISPATCH_TABLE(AllFinite)[index]};
 }
 
 }  // namespace internal

@@ -101,6 +101,9 @@ struct KernelSet {
   // kind as softmax.
   void (*sparsemax)(int kind, const float* in, const float* dy, float* out,
                     size_t outer, size_t cols, size_t inner);
+  // Whether all n floats are finite (the C API checks PReLU's slopes on
+  // every call).
+  bool (*all_finite)(const float* p, size_t n);
 };
 
 using ElementwiseFn = void (*)(int op, int kind,

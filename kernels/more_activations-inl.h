@@ -169,6 +169,7 @@ HWY_INLINE V XSigmoidDerivative(DF df, V zh, V zl, V v, V one_plus_v) {
 // min(max(x, lo), hi); f' = 1 strictly inside, 0 at and beyond the kinks
 // (PyTorch's hardtanh_backward). From y: the same test on y. Exact.
 struct HardtanhOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   float lo, hi;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
@@ -191,6 +192,7 @@ struct HardtanhOp {
 // relu6(x + 3) / 6: 0 at or below -3, 1 at or above 3, (x + 3) / 6 between
 // (<= 1 ULP: x + 3 is exact near -3). f' = 1/6 strictly inside (PyTorch).
 struct HardSigmoidOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V mid = hn::Div(hn::Add(x, hn::Set(d, 3.0f)), hn::Set(d, 6.0f));
@@ -218,6 +220,7 @@ struct HardSigmoidOp {
 // x/3 + 1/2 on [-3, 3] (computed as (x + 1.5) / 3, exact near its zero at
 // -1.5), 1 above. Not monotonic: no derivative from y.
 struct HardSwishOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V mid =
@@ -243,6 +246,7 @@ struct HardSwishOp {
 // [-lambda, lambda] (PyTorch), 1 outside; from y (lambda >= 0): y != 0.
 // Exact (x -+ lambda is rounded once, as the reference).
 struct SoftshrinkOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   float lambda;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
@@ -267,6 +271,7 @@ struct SoftshrinkOp {
 
 // x where |x| > lambda, else 0; derivatives as SoftshrinkOp. Exact.
 struct HardshrinkOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   float lambda;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
@@ -286,6 +291,7 @@ struct HardshrinkOp {
 
 // The identity; f' = 1.
 struct LinearOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   template <class D, class V>
   HWY_INLINE V Forward(D, V x) const {
     return x;

@@ -55,6 +55,7 @@ HWY_INLINE V TwoSumExact(V a, V b, V* lo) {
 // where x <= 0, and 0 < y < max_value exactly where 0 < x < max_value, so
 // f'(x) is the same function of y.
 struct ReluGeneralOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   float slope, max_value, threshold;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
@@ -106,6 +107,7 @@ struct ReluGeneralOp {
 // f' = a strictly inside (0 < a x + b < 1), 0 at and beyond the kinks
 // (PyTorch's hardsigmoid convention); from y: a where 0 < y < 1.
 struct HardSigmoidGeneralOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   float a, b;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
@@ -147,6 +149,7 @@ struct HardSigmoidGeneralOp {
 // stays NaN. f' = 1 above the threshold, 0 at and below (threshold_backward).
 // Not invertible: no derivative from y.
 struct ThresholdOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   float threshold, value;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
@@ -330,6 +333,7 @@ struct SparsePlusOp {
 // strictly inside, 0 at and beyond the kinks (PyTorch's hardsigmoid
 // convention); from y: 1/2 where 0 < y < 1.
 struct SparseSigmoidOp {
+  static constexpr bool kCheap = true;  // a few operations: unroll
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V one = hn::Set(d, 1.0f);

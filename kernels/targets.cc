@@ -59,8 +59,6 @@ const TargetTable& Table() {
   return *table;
 }
 
-std::atomic<const Target*> g_active{nullptr};
-
 void InitFromEnvironment() {
   const Target* chosen = Table().best;
   const char* env = getenv("SIMDACT_TARGET");
@@ -77,7 +75,7 @@ void InitFromEnvironment() {
       abort();
     }
   }
-  g_active.store(chosen);
+  g_active_target.store(chosen);
 }
 
 }  // namespace
@@ -100,19 +98,17 @@ simdact_status FindTarget(const char* name, const Target** out) {
   return SIMDACT_ERROR_UNKNOWN_TARGET;
 }
 
-const Target& ActiveTarget() {
-  const Target* t = g_active.load(std::memory_order_acquire);
-  if (HWY_UNLIKELY(t == nullptr)) {
-    static std::once_flag once;
-    std::call_once(once, InitFromEnvironment);
-    t = g_active.load(std::memory_order_acquire);
-  }
-  return *t;
+std::atomic<const Target*> g_active_target{nullptr};
+
+const Target& InitActiveTarget() {
+  static std::once_flag once;
+  std::call_once(once, InitFromEnvironment);
+  return *g_active_target.load(std::memory_order_acquire);
 }
 
 void SetActiveTarget(const Target* target) {
-  ActiveTarget();  // the environment is read first, so it cannot win later
-  g_active.store(target, std::memory_order_release);
+  InitActiveTarget();  // the environment is read first, so it cannot win
+  g_active_target.store(target, std::memory_order_release);
 }
 
 }  // namespace internal

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,14 @@ const std::vector<Target>& AllTargets();
 // Looks a name up (case-insensitive, or "auto").
 simdact_status FindTarget(const char* name, const Target** out);
 // The target calls go to; reads SIMDACT_TARGET on first use.
-const Target& ActiveTarget();
+// The active target, read on every call: the fast path is one atomic load,
+// inlined; the first call reads SIMDACT_TARGET (InitActiveTarget).
+extern std::atomic<const Target*> g_active_target;
+const Target& InitActiveTarget();
+inline const Target& ActiveTarget() {
+  const Target* t = g_active_target.load(std::memory_order_acquire);
+  return t != nullptr ? *t : InitActiveTarget();
+}
 void SetActiveTarget(const Target* target);
 
 }  // namespace internal
