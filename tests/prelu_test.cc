@@ -23,10 +23,22 @@ struct Shape {
 
 const std::vector<Shape>& Shapes() {
   static const std::vector<Shape> shapes = {
-      {1, 1, 1},    {2, 3, 5},   {4, 16, 1},  {3, 17, 1}, {2, 5, 64},
-      {1, 1, 1000}, {5, 33, 7},  {2, 64, 1},  {7, 1, 3},  {3, 2, 33},
-      {64, 3, 1},   {1, 300, 1}, {130, 20, 1}};  // the last: several tiles of
-                                                 // rows (TileRows(20) = 102)
+      {1, 1, 1},
+      {2, 3, 5},
+      {4, 16, 1},
+      {3, 17, 1},
+      {2, 5, 64},
+      {1, 1, 1000},
+      {5, 33, 7},
+      {2, 64, 1},
+      {7, 1, 3},
+      {3, 2, 33},
+      {64, 3, 1},
+      {1, 300, 1},
+      {130, 20, 1},
+      // More than 1024 channels: the C API's dalpha accumulators move from
+      // the stack to the heap.
+      {3, 1500, 1}};
   return shapes;
 }
 
