@@ -236,10 +236,16 @@ struct TanhOp {
     const V e = hn::Mul(four_e, hn::Set(d, 0.25f));
     return hn::Div(four_e, OnePlusSquared(d, e));
   }
+  // 1 - y^2: with FMA in one rounding (and two operations fewer); without,
+  // as (1 - y)(1 + y), where 1 - y is exact near |y| = 1.
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {
     const V one = hn::Set(d, 1.0f);
+#if HWY_NATIVE_FMA
+    return hn::NegMulAdd(y, y, one);
+#else
     return hn::Mul(hn::Sub(one, y), hn::Add(one, y));
+#endif
   }
 };
 

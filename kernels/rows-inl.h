@@ -124,6 +124,27 @@ HWY_INLINE void AddGroupDotToDouble(D d, V a0, V a1, V a2, V a3, V b0, V b1,
 #endif
 }
 
+// One group of four vectors at i into the sum and dot accumulators. A
+// function, always inlined: GCC left a lambda here out of line, with the
+// accumulators in memory.
+template <bool kSum, bool kFull, class D, class LoadA, class V, class VD>
+HWY_INLINE void AddRowGroup(D d, size_t i, size_t n, const LoadA& load_a,
+                            const float* b, VD& s_lo, VD& s_hi, VD& d_lo,
+                            VD& d_hi, V& err) {
+  const size_t N = hn::Lanes(d);
+  const V a0 = load_a(i, kFull);
+  const V a1 = load_a(i + N, kFull);
+  const V a2 = load_a(i + 2 * N, kFull);
+  const V a3 = load_a(i + 3 * N, kFull);
+  if (kSum) AddGroupToDouble(d, a0, a1, a2, a3, s_lo, s_hi);
+  if (b == nullptr) return;
+  auto load_b = [&](size_t j) HWY_ATTR {
+    return kFull ? hn::LoadU(d, b + j) : LoadRowVector(d, b, j, n);
+  };
+  AddGroupDotToDouble(d, a0, a1, a2, a3, load_b(i), load_b(i + N),
+                      load_b(i + 2 * N), load_b(i + 3 * N), d_lo, d_hi, err);
+}
+
 // *sum = sum a_i (if kSum) and *dot = sum a_i b_i (if b), a given by
 // load_a(i, full): the vector at i, full when i + Lanes <= n, else padded
 // with zeros. A dot that is not finite (an infinite float q whose double
@@ -131,30 +152,20 @@ HWY_INLINE void AddGroupDotToDouble(D d, V a0, V a1, V a2, V a3, V b0, V b1,
 template <bool kSum, class D, class LoadA>
 HWY_INLINE void RowSumsInDouble(D d, size_t n, const LoadA& load_a,
                                 const float* b, double* sum, double* dot) {
-  using V = hn::Vec<D>;
   const DoubleSumTag<D> dd;
   const size_t N = hn::Lanes(d);
   auto s_lo = hn::Zero(dd);
   auto s_hi = hn::Zero(dd);
   auto d_lo = hn::Zero(dd);
   auto d_hi = hn::Zero(dd);
-  V err = hn::Zero(d);
-  auto group = [&](size_t i, bool full) HWY_ATTR {
-    const V a0 = load_a(i, full);
-    const V a1 = load_a(i + N, full);
-    const V a2 = load_a(i + 2 * N, full);
-    const V a3 = load_a(i + 3 * N, full);
-    if (kSum) AddGroupToDouble(d, a0, a1, a2, a3, s_lo, s_hi);
-    if (b == nullptr) return;
-    auto load_b = [&](size_t j) HWY_ATTR {
-      return full ? hn::LoadU(d, b + j) : LoadRowVector(d, b, j, n);
-    };
-    AddGroupDotToDouble(d, a0, a1, a2, a3, load_b(i), load_b(i + N),
-                        load_b(i + 2 * N), load_b(i + 3 * N), d_lo, d_hi, err);
-  };
+  auto err = hn::Zero(d);
   size_t i = 0;
-  for (; i + 4 * N <= n; i += 4 * N) group(i, true);
-  if (i < n) group(i, false);
+  for (; i + 4 * N <= n; i += 4 * N) {
+    AddRowGroup<kSum, true>(d, i, n, load_a, b, s_lo, s_hi, d_lo, d_hi, err);
+  }
+  if (i < n) {
+    AddRowGroup<kSum, false>(d, i, n, load_a, b, s_lo, s_hi, d_lo, d_hi, err);
+  }
   if (kSum) *sum = DoubleTotal(dd, s_lo, s_hi);
   if (b == nullptr) return;
   AddToDouble(d, err, d_lo, d_hi);
