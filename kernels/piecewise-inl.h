@@ -336,11 +336,7 @@ struct SparseSigmoidOp {
   static constexpr bool kCheap = true;  // a few operations: unroll
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    const V one = hn::Set(d, 1.0f);
-    const V half = hn::Set(d, 0.5f);
-    const V mid = hn::MulAdd(x, half, half);
-    const V r = hn::IfThenElse(hn::Ge(x, one), one, mid);
-    return hn::IfThenZeroElse(hn::Le(x, hn::Set(d, -1.0f)), r);
+    return SparsePlusOp().Derivative(d, x);  // sparse_plus' = sparse_sigmoid
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {

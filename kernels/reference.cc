@@ -13,214 +13,138 @@ namespace simdact {
 namespace internal {
 namespace {
 
-// f(x) and f'(x) of one element-wise activation, in double.
-struct ElementwiseMath {
-  int op;
-  double alpha;
-  double beta = 0.0;
-  double threshold = 0.0;
+namespace r = reference;
 
-  double Forward(double x) const {
-    namespace r = reference;
-    switch (op) {
-      case kRelu:
-        return r::Relu(x);
-      case kLeakyRelu:
-        return r::LeakyRelu(x, alpha);
-      case kElu:
-        return r::Elu(x, alpha);
-      case kSigmoid:
-        return r::Sigmoid(x);
-      case kSilu:
-        return r::Silu(x, beta);
-      case kGelu:
-        return r::Gelu(x);
-      case kGeluTanh:
-        return r::GeluTanh(x);
-      case kMish:
-        return r::Mish(x);
-      case kSoftplus:
-        return r::Softplus(x, beta, threshold);
-      case kSoftsign:
-        return r::Softsign(x);
-      case kSelu:
-        return r::Selu(x);
-      case kCelu:
-        return r::Celu(x, alpha);
-      case kHardSigmoid:
-        return r::HardSigmoid(x);
-      case kHardSwish:
-        return r::HardSwish(x);
-      case kRelu6:
-        return r::Relu6(x);
-      case kHardtanh:
-        return r::Hardtanh(x, alpha, beta);
-      case kLogSigmoid:
-        return r::LogSigmoid(x);
-      case kTanhshrink:
-        return r::Tanhshrink(x);
-      case kSoftshrink:
-        return r::Softshrink(x, alpha);
-      case kHardshrink:
-        return r::Hardshrink(x, alpha);
-      case kExponential:
-        return r::Exponential(x);
-      case kLinear:
-        return r::Linear(x);
-      case kReluGeneral:
-        return r::ReluGeneral(x, alpha, beta, threshold);
-      case kHardSigmoidGeneral:
-        return r::HardSigmoidGeneral(x, alpha, beta);
-      case kThreshold:
-        return r::Threshold(x, threshold, alpha);
-      case kSquareplus:
-        return r::Squareplus(x, alpha);
-      case kSparsePlus:
-        return r::SparsePlus(x);
-      case kSparseSigmoid:
-        return r::SparseSigmoid(x);
-      case kRrelu:
-        return r::LeakyRelu(x, r::RreluSlope(alpha, beta));
-      default:
-        return r::Tanh(x);
-    }
-  }
-  double Derivative(double x) const {
-    namespace r = reference;
-    switch (op) {
-      case kRelu:
-        return r::ReluDerivative(x);
-      case kLeakyRelu:
-        return r::LeakyReluDerivative(x, alpha);
-      case kElu:
-        return r::EluDerivative(x, alpha);
-      case kSigmoid:
-        return r::SigmoidDerivative(x);
-      case kSilu:
-        return r::SiluDerivative(x, beta);
-      case kGelu:
-        return r::GeluDerivative(x);
-      case kGeluTanh:
-        return r::GeluTanhDerivative(x);
-      case kMish:
-        return r::MishDerivative(x);
-      case kSoftplus:
-        return r::SoftplusDerivative(x, beta, threshold);
-      case kSoftsign:
-        return r::SoftsignDerivative(x);
-      case kSelu:
-        return r::SeluDerivative(x);
-      case kCelu:
-        return r::CeluDerivative(x, alpha);
-      case kHardSigmoid:
-        return r::HardSigmoidDerivative(x);
-      case kHardSwish:
-        return r::HardSwishDerivative(x);
-      case kRelu6:
-        return r::Relu6Derivative(x);
-      case kHardtanh:
-        return r::HardtanhDerivative(x, alpha, beta);
-      case kLogSigmoid:
-        return r::LogSigmoidDerivative(x);
-      case kTanhshrink:
-        return r::TanhshrinkDerivative(x);
-      case kSoftshrink:
-      case kHardshrink:
-        return r::ShrinkDerivative(x, alpha);
-      case kExponential:
-        return r::ExponentialDerivative(x);
-      case kLinear:
-        return r::LinearDerivative(x);
-      case kReluGeneral:
-        return r::ReluGeneralDerivative(x, alpha, beta, threshold);
-      case kHardSigmoidGeneral:
-        return r::HardSigmoidGeneralDerivative(x, alpha, beta);
-      case kThreshold:
-        return r::ThresholdDerivative(x, threshold);
-      case kSquareplus:
-        return r::SquareplusDerivative(x, alpha);
-      case kSparsePlus:
-        return r::SparsePlusDerivative(x);
-      case kSparseSigmoid:
-        return r::SparseSigmoidDerivative(x);
-      case kRrelu:
-        return r::LeakyReluDerivative(x, r::RreluSlope(alpha, beta));
-      default:
-        return r::TanhDerivative(x);
-    }
-  }
-  // Only called where the C API allows it.
-  double DerivativeFromOutput(double y) const {
-    namespace r = reference;
-    switch (op) {
-      case kRelu:
-        return r::ReluDerivative(y);
-      case kLeakyRelu:
-        return r::LeakyReluDerivative(y, alpha);
-      case kElu:
-        return r::EluDerivativeFromOutput(y, alpha);
-      case kSigmoid:
-        return r::SigmoidDerivativeFromOutput(y);
-      case kSoftplus:
-        return r::SoftplusDerivativeFromOutput(y, beta, threshold);
-      case kSoftsign:
-        return r::SoftsignDerivativeFromOutput(y);
-      case kSelu:
-        return r::SeluDerivativeFromOutput(y);
-      case kCelu:
-        return r::CeluDerivativeFromOutput(y, alpha);
-      case kHardSigmoid:
-        return r::HardSigmoidDerivativeFromOutput(y);
-      case kRelu6:
-        return r::Relu6Derivative(y);
-      case kHardtanh:
-        return r::HardtanhDerivative(y, alpha, beta);
-      case kLogSigmoid:
-        return r::LogSigmoidDerivativeFromOutput(y);
-      case kSoftshrink:
-      case kHardshrink:
-        return r::ShrinkDerivativeFromOutput(y);
-      case kExponential:
-        return y;
-      case kLinear:
-        return r::LinearDerivative(y);
-      // Threshold 0 and slope >= 0 only (the C API checks).
-      case kReluGeneral:
-        return r::ReluGeneralDerivative(y, alpha, beta, 0.0);
-      case kHardSigmoidGeneral:
-        return r::HardSigmoidGeneralDerivativeFromOutput(y, alpha);
-      case kSquareplus:
-        return r::SquareplusDerivativeFromOutput(y, alpha);
-      case kSparsePlus:
-        return r::SparsePlusDerivativeFromOutput(y);
-      case kSparseSigmoid:
-        return r::SparseSigmoidDerivativeFromOutput(y);
-      case kRrelu:
-        return r::LeakyReluDerivative(y, r::RreluSlope(alpha, beta));
-      default:
-        return r::TanhDerivativeFromOutput(y);
-    }
-  }
-  double Apply(int kind, double in, double dy) const {
-    switch (kind) {
-      case kForward:
-        return Forward(in);
-      case kDerivative:
-        return Derivative(in);
-      case kBackward:
-        return dy * Derivative(in);
-      default:
-        return dy * DerivativeFromOutput(in);
-    }
-  }
+// The parameters of an element-wise activation in double: a = alpha,
+// b = beta, t = threshold (see simdact_params for which one reads which).
+struct Params {
+  double a, b, t;
+};
+using ScalarFn = double (*)(double v, const Params& p);
+
+// f(x), f'(x) and f'(x) written in y = f(x) of one element-wise activation,
+// in double.
+struct OpMath {
+  int op;
+  ScalarFn forward, derivative, from_output;
 };
 
-void Elementwise(int op, int kind, const ElementwiseParams& p, const float* in,
+// from_output where f' has no form in y (not monotonic, or no closed form):
+// the C API refuses those calls.
+double Undefined(double, const Params&) { return NAN; }
+
+// A ScalarFn of v (x, or y in from_output) and p.
+#define SIMDACT_FN(expr) \
+  [](double v, [[maybe_unused]] const Params& p) -> double { return expr; }
+
+const OpMath kOps[] = {
+    {kTanh, SIMDACT_FN(r::Tanh(v)), SIMDACT_FN(r::TanhDerivative(v)),
+     SIMDACT_FN(r::TanhDerivativeFromOutput(v))},
+    {kRelu, SIMDACT_FN(r::Relu(v)), SIMDACT_FN(r::ReluDerivative(v)),
+     SIMDACT_FN(r::ReluDerivative(v))},
+    {kLeakyRelu, SIMDACT_FN(r::LeakyRelu(v, p.a)),
+     SIMDACT_FN(r::LeakyReluDerivative(v, p.a)),
+     SIMDACT_FN(r::LeakyReluDerivative(v, p.a))},
+    {kElu, SIMDACT_FN(r::Elu(v, p.a)), SIMDACT_FN(r::EluDerivative(v, p.a)),
+     SIMDACT_FN(r::EluDerivativeFromOutput(v, p.a))},
+    {kSigmoid, SIMDACT_FN(r::Sigmoid(v)), SIMDACT_FN(r::SigmoidDerivative(v)),
+     SIMDACT_FN(r::SigmoidDerivativeFromOutput(v))},
+    {kSilu, SIMDACT_FN(r::Silu(v, p.b)), SIMDACT_FN(r::SiluDerivative(v, p.b)),
+     &Undefined},
+    {kGelu, SIMDACT_FN(r::Gelu(v)), SIMDACT_FN(r::GeluDerivative(v)),
+     &Undefined},
+    {kGeluTanh, SIMDACT_FN(r::GeluTanh(v)),
+     SIMDACT_FN(r::GeluTanhDerivative(v)), &Undefined},
+    {kMish, SIMDACT_FN(r::Mish(v)), SIMDACT_FN(r::MishDerivative(v)),
+     &Undefined},
+    {kSoftplus, SIMDACT_FN(r::Softplus(v, p.b, p.t)),
+     SIMDACT_FN(r::SoftplusDerivative(v, p.b, p.t)),
+     SIMDACT_FN(r::SoftplusDerivativeFromOutput(v, p.b, p.t))},
+    {kSoftsign, SIMDACT_FN(r::Softsign(v)),
+     SIMDACT_FN(r::SoftsignDerivative(v)),
+     SIMDACT_FN(r::SoftsignDerivativeFromOutput(v))},
+    {kSelu, SIMDACT_FN(r::Selu(v)), SIMDACT_FN(r::SeluDerivative(v)),
+     SIMDACT_FN(r::SeluDerivativeFromOutput(v))},
+    {kCelu, SIMDACT_FN(r::Celu(v, p.a)), SIMDACT_FN(r::CeluDerivative(v, p.a)),
+     SIMDACT_FN(r::CeluDerivativeFromOutput(v, p.a))},
+    {kHardSigmoid, SIMDACT_FN(r::HardSigmoid(v)),
+     SIMDACT_FN(r::HardSigmoidDerivative(v)),
+     SIMDACT_FN(r::HardSigmoidDerivativeFromOutput(v))},
+    {kHardSwish, SIMDACT_FN(r::HardSwish(v)),
+     SIMDACT_FN(r::HardSwishDerivative(v)), &Undefined},
+    {kRelu6, SIMDACT_FN(r::Relu6(v)), SIMDACT_FN(r::Relu6Derivative(v)),
+     SIMDACT_FN(r::Relu6Derivative(v))},
+    {kHardtanh, SIMDACT_FN(r::Hardtanh(v, p.a, p.b)),
+     SIMDACT_FN(r::HardtanhDerivative(v, p.a, p.b)),
+     SIMDACT_FN(r::HardtanhDerivative(v, p.a, p.b))},
+    {kLogSigmoid, SIMDACT_FN(r::LogSigmoid(v)),
+     SIMDACT_FN(r::LogSigmoidDerivative(v)),
+     SIMDACT_FN(r::LogSigmoidDerivativeFromOutput(v))},
+    {kTanhshrink, SIMDACT_FN(r::Tanhshrink(v)),
+     SIMDACT_FN(r::TanhshrinkDerivative(v)), &Undefined},
+    {kSoftshrink, SIMDACT_FN(r::Softshrink(v, p.a)),
+     SIMDACT_FN(r::ShrinkDerivative(v, p.a)),
+     SIMDACT_FN(r::ShrinkDerivativeFromOutput(v))},
+    {kHardshrink, SIMDACT_FN(r::Hardshrink(v, p.a)),
+     SIMDACT_FN(r::ShrinkDerivative(v, p.a)),
+     SIMDACT_FN(r::ShrinkDerivativeFromOutput(v))},
+    {kExponential, SIMDACT_FN(r::Exponential(v)),
+     SIMDACT_FN(r::ExponentialDerivative(v)), SIMDACT_FN(v)},
+    {kLinear, SIMDACT_FN(r::Linear(v)), SIMDACT_FN(r::LinearDerivative(v)),
+     SIMDACT_FN(r::LinearDerivative(v))},
+    // From y: threshold 0 and slope >= 0 only (the C API checks).
+    {kReluGeneral, SIMDACT_FN(r::ReluGeneral(v, p.a, p.b, p.t)),
+     SIMDACT_FN(r::ReluGeneralDerivative(v, p.a, p.b, p.t)),
+     SIMDACT_FN(r::ReluGeneralDerivative(v, p.a, p.b, 0.0))},
+    {kHardSigmoidGeneral, SIMDACT_FN(r::HardSigmoidGeneral(v, p.a, p.b)),
+     SIMDACT_FN(r::HardSigmoidGeneralDerivative(v, p.a, p.b)),
+     SIMDACT_FN(r::HardSigmoidGeneralDerivativeFromOutput(v, p.a))},
+    {kThreshold, SIMDACT_FN(r::Threshold(v, p.t, p.a)),
+     SIMDACT_FN(r::ThresholdDerivative(v, p.t)), &Undefined},
+    {kSquareplus, SIMDACT_FN(r::Squareplus(v, p.a)),
+     SIMDACT_FN(r::SquareplusDerivative(v, p.a)),
+     SIMDACT_FN(r::SquareplusDerivativeFromOutput(v, p.a))},
+    {kSparsePlus, SIMDACT_FN(r::SparsePlus(v)),
+     SIMDACT_FN(r::SparsePlusDerivative(v)),
+     SIMDACT_FN(r::SparsePlusDerivativeFromOutput(v))},
+    {kSparseSigmoid, SIMDACT_FN(r::SparseSigmoid(v)),
+     SIMDACT_FN(r::SparseSigmoidDerivative(v)),
+     SIMDACT_FN(r::SparseSigmoidDerivativeFromOutput(v))},
+    {kRrelu, SIMDACT_FN(r::LeakyRelu(v, r::RreluSlope(p.a, p.b))),
+     SIMDACT_FN(r::LeakyReluDerivative(v, r::RreluSlope(p.a, p.b))),
+     SIMDACT_FN(r::LeakyReluDerivative(v, r::RreluSlope(p.a, p.b)))},
+};
+
+#undef SIMDACT_FN
+
+// The entry of op (the C API passes only these); tanh for any other.
+const OpMath& MathOf(int op) {
+  for (const OpMath& m : kOps) {
+    if (m.op == op) return m;
+  }
+  return kOps[0];
+}
+
+double Apply(const OpMath& m, const Params& p, int kind, double in, double dy) {
+  switch (kind) {
+    case kForward:
+      return m.forward(in, p);
+    case kDerivative:
+      return m.derivative(in, p);
+    case kBackward:
+      return dy * m.derivative(in, p);
+    default:
+      return dy * m.from_output(in, p);
+  }
+}
+
+void Elementwise(int op, int kind, const ElementwiseParams& ep, const float* in,
                  const float* dy, float* out, size_t n) {
-  const ElementwiseMath math{op, p.alpha, p.beta, p.threshold};
+  const OpMath& m = MathOf(op);
+  const Params p{ep.alpha, ep.beta, ep.threshold};
   for (size_t i = 0; i < n; ++i) {
     const double g = dy != nullptr ? dy[i] : 0.0;
-    out[i] = static_cast<float>(math.Apply(kind, in[i], g));
+    out[i] = static_cast<float>(Apply(m, p, kind, in[i], g));
   }
 }
 
@@ -276,9 +200,10 @@ void LogSoftmaxRows(const SoftmaxArgs& a) {
 }
 
 void PRelu(const PReluArgs& a) {
+  const OpMath& leaky_relu = MathOf(kLeakyRelu);
   for (size_t o = 0; o < a.outer; ++o) {
     for (size_t c = 0; c < a.channels; ++c) {
-      const ElementwiseMath math{kLeakyRelu, a.alpha[c]};
+      const Params p{a.alpha[c], 0.0, 0.0};
       const size_t offset = (o * a.channels + c) * a.inner;
       for (size_t i = offset; i < offset + a.inner; ++i) {
         const double x = a.in[i];
@@ -286,7 +211,7 @@ void PRelu(const PReluArgs& a) {
         if (a.kind == kBackward && a.dalpha != nullptr && !(x > 0)) {
           a.dalpha[c] += g * x;
         }
-        a.out[i] = static_cast<float>(math.Apply(a.kind, x, g));
+        a.out[i] = static_cast<float>(Apply(leaky_relu, p, a.kind, x, g));
       }
     }
   }

@@ -433,10 +433,7 @@ TEST(Piecewise, InvalidParameters) {
 }
 
 TEST(Piecewise, NamesAndDefaults) {
-  const struct {
-    const char* name;
-    simdact_activation act;
-  } names[] = {
+  ASSERT_NO_FATAL_FAILURE(ExpectNamesMapTo({
       {"relu_general", SIMDACT_RELU_GENERAL},
       {"keras_relu", SIMDACT_RELU_GENERAL},
       {"hard_sigmoid_general", SIMDACT_HARD_SIGMOID_GENERAL},
@@ -445,20 +442,9 @@ TEST(Piecewise, NamesAndDefaults) {
       {"sparse_plus", SIMDACT_SPARSE_PLUS},
       {"Sparse_Sigmoid", SIMDACT_SPARSE_SIGMOID},
       {"rrelu", SIMDACT_RRELU},
-  };
-  for (const auto& n : names) {
-    simdact_activation act;
-    ASSERT_EQ(simdact_activation_from_name(n.name, &act), SIMDACT_OK) << n.name;
-    EXPECT_EQ(act, n.act) << n.name;
-  }
-  for (int a = SIMDACT_RELU_GENERAL; a <= SIMDACT_RRELU; ++a) {
-    const auto act = static_cast<simdact_activation>(a);
-    const char* name = simdact_activation_name(act);
-    ASSERT_NE(name, nullptr) << a;
-    simdact_activation back;
-    ASSERT_EQ(simdact_activation_from_name(name, &back), SIMDACT_OK);
-    EXPECT_EQ(back, act);
-  }
+  }));
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectNamesRoundTrip(SIMDACT_RELU_GENERAL, SIMDACT_RRELU));
   EXPECT_STREQ(simdact_activation_name(SIMDACT_RELU_GENERAL), "relu_general");
   // Keras' defaults: relu(negative_slope=0, max_value=None, threshold=0),
   // squareplus b = 4; ONNX HardSigmoid 0.2, 0.5; PyTorch RReLU 1/8, 1/3;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -116,6 +117,35 @@ inline std::vector<float> RandomRow(size_t n, float lo, float hi,
   std::vector<float> v(n);
   for (float& f : v) f = u(rng);
   return v;
+}
+
+// A name (canonical or alias) and the activation it must map to.
+struct NamedActivation {
+  const char* name;
+  simdact_activation act;
+};
+
+// Each name maps to its activation through simdact_activation_from_name.
+inline void ExpectNamesMapTo(std::initializer_list<NamedActivation> names) {
+  for (const auto& n : names) {
+    simdact_activation act;
+    ASSERT_EQ(simdact_activation_from_name(n.name, &act), SIMDACT_OK) << n.name;
+    EXPECT_EQ(act, n.act) << n.name;
+  }
+}
+
+// Every activation value in [first, last] has a canonical name that maps
+// back to it.
+inline void ExpectNamesRoundTrip(simdact_activation first,
+                                 simdact_activation last) {
+  for (int a = first; a <= last; ++a) {
+    const auto act = static_cast<simdact_activation>(a);
+    const char* name = simdact_activation_name(act);
+    ASSERT_NE(name, nullptr) << a;
+    simdact_activation back;
+    ASSERT_EQ(simdact_activation_from_name(name, &back), SIMDACT_OK) << name;
+    EXPECT_EQ(back, act) << name;
+  }
 }
 
 // Targets this CPU can run, "reference" included: the test parameters.
