@@ -31,17 +31,35 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
 
+// Whether this target's masked loads and stores leave the memory of the
+// masked-off lanes alone (AVX2 maskload/maskstore, AVX-512 masked moves,
+// SVE predicates): then a partial vector is read and written in place. The
+// other targets (SSE4, NEON, scalar) go through a stack buffer, whose
+// memcpy and store-forwarding stall cost ~40 cycles a partial vector.
+constexpr bool kMaskedMemoryIsSafe =
+#if HWY_ARCH_X86
+    HWY_TARGET <= HWY_AVX2;
+#else
+    (HWY_TARGET & (HWY_SVE | HWY_SVE2 | HWY_SVE_256 | HWY_SVE2_128)) != 0;
+#endif
+
 // Map1 and Map2 apply f to every vector of their inputs and store the
 // results, for any n and alignment; out may be one of the inputs (in place).
 // kUnroll vectors per iteration keep the loop overhead down for cheap f. The
 // last partial vector is done as the whole vector that ends at n: it is
 // loaded before anything is stored, so an in-place call sees only original
 // inputs there, and its overlap with the vector before gets the same values
-// again. Only n < Lanes goes through a stack buffer.
+// again. Only n < Lanes is a partial vector: masked loads and stores where
+// they are safe, else a stack buffer.
 template <size_t kUnroll = 1, class D, class F>
 HWY_INLINE void Map1(D d, const float* in, float* out, size_t n, const F& f) {
   static_assert(kUnroll == 1 || kUnroll == 4, "unrolled by 4 or not at all");
   const size_t N = hn::Lanes(d);
+  if (n < N && kMaskedMemoryIsSafe) {
+    const auto m = hn::FirstN(d, n);
+    hn::BlendedStore(f(hn::MaskedLoad(m, d, in)), m, d, out);
+    return;
+  }
   if (n < N) {
     HWY_ALIGN float buf[kMaxLanes] = {};
     memcpy(buf, in, n * sizeof(float));
@@ -74,6 +92,12 @@ HWY_INLINE void Map2(D d, const float* a, const float* b, float* out, size_t n,
                      const F& f) {
   static_assert(kUnroll == 1 || kUnroll == 4, "unrolled by 4 or not at all");
   const size_t N = hn::Lanes(d);
+  if (n < N && kMaskedMemoryIsSafe) {
+    const auto m = hn::FirstN(d, n);
+    hn::BlendedStore(f(hn::MaskedLoad(m, d, a), hn::MaskedLoad(m, d, b)), m, d,
+                     out);
+    return;
+  }
   if (n < N) {
     HWY_ALIGN float buf_a[kMaxLanes] = {};
     HWY_ALIGN float buf_b[kMaxLanes] = {};

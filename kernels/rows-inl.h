@@ -49,6 +49,10 @@ template <class D>
 HWY_INLINE hn::Vec<D> LoadPadded(D d, const float* p, size_t count,
                                  float pad = 0.0f) {
   if (count == hn::Lanes(d)) return hn::LoadU(d, p);
+  if (kMaskedMemoryIsSafe) {
+    const auto m = hn::FirstN(d, count);
+    return hn::IfThenElse(m, hn::MaskedLoad(m, d, p), hn::Set(d, pad));
+  }
   HWY_ALIGN float buf[kMaxLanes];
   for (size_t k = 0; k < hn::Lanes(d); ++k) buf[k] = pad;
   memcpy(buf, p, count * sizeof(float));
@@ -59,6 +63,8 @@ HWY_INLINE hn::Vec<D> LoadPadded(D d, const float* p, size_t count,
 template <class D>
 HWY_INLINE void StorePartial(D d, hn::Vec<D> v, float* p, size_t count) {
   if (count == hn::Lanes(d)) return hn::StoreU(v, d, p);
+  if (kMaskedMemoryIsSafe)
+    return hn::BlendedStore(v, hn::FirstN(d, count), d, p);
   HWY_ALIGN float buf[kMaxLanes];
   hn::Store(v, d, buf);
   memcpy(p, buf, count * sizeof(float));
