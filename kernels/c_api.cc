@@ -235,8 +235,9 @@ PReluArgs MakePReluArgs(Kind kind, const simdact_params& p, const float* in,
 
 // Run for an element-wise activation: the same checks in the same order,
 // without the shapes, and no copy of the parameters. Small calls are common
-// (one layer of a small model): this path costs about 2 ns where the general
-// one cost 6.5 (4 KiB ReLU on Zen 4: 47 ns in all, the kernel 42).
+// (one layer of a small model): a ReLU of 64 floats through the C API took
+// 3.3 ns more than the kernel called directly, where the general path took
+// 6.5 ns more (Zen 4, avx3; a 4 KiB ReLU takes about 45 ns in all).
 simdact_status RunElementwise(simdact_activation act,
                               const simdact_params* params_or_null, Kind kind,
                               const float* in, const float* dy, float* out,
