@@ -105,6 +105,11 @@ HWY_INLINE hn::Vec<D> LoadRowVector(D d, const float* p, size_t i, size_t n) {
   return i < n ? LoadPadded(d, p + i, n - i) : hn::Zero(d);
 }
 
+template <bool kFull, class D>
+HWY_INLINE hn::Vec<D> LoadGroupVector(D d, const float* p, size_t i, size_t n) {
+  return kFull ? hn::LoadU(d, p + i) : LoadRowVector(d, p, i, n);
+}
+
 template <class D, class V, class VD>
 HWY_INLINE void AddGroupToDouble(D d, V a0, V a1, V a2, V a3, VD& lo, VD& hi) {
   AddToDouble(d, hn::Add(a0, a1), lo, hi);
@@ -133,10 +138,18 @@ HWY_INLINE void AddGroupDotToDouble(D d, V a0, V a1, V a2, V a3, V b0, V b1,
 // One group of four vectors at i into the sum and dot accumulators. A
 // function, always inlined: GCC left a lambda here out of line, with the
 // accumulators in memory.
+// (On SVE targets GCC 12 crashes, segmentation fault, inlining it.)
+#undef SIMDACT_ROW_GROUP_INLINE
+#if HWY_TARGET & (HWY_SVE | HWY_SVE2 | HWY_SVE_256 | HWY_SVE2_128)
+#define SIMDACT_ROW_GROUP_INLINE HWY_NOINLINE
+#else
+#define SIMDACT_ROW_GROUP_INLINE HWY_INLINE
+#endif
 template <bool kSum, bool kFull, class D, class LoadA, class V, class VD>
-HWY_INLINE void AddRowGroup(D d, size_t i, size_t n, const LoadA& load_a,
-                            const float* b, VD& s_lo, VD& s_hi, VD& d_lo,
-                            VD& d_hi, V& err) {
+SIMDACT_ROW_GROUP_INLINE void AddRowGroup(D d, size_t i, size_t n,
+                                          const LoadA& load_a, const float* b,
+                                          VD& s_lo, VD& s_hi, VD& d_lo,
+                                          VD& d_hi, V& err) {
   const size_t N = hn::Lanes(d);
   const V a0 = load_a(i, kFull);
   const V a1 = load_a(i + N, kFull);
@@ -144,11 +157,11 @@ HWY_INLINE void AddRowGroup(D d, size_t i, size_t n, const LoadA& load_a,
   const V a3 = load_a(i + 3 * N, kFull);
   if (kSum) AddGroupToDouble(d, a0, a1, a2, a3, s_lo, s_hi);
   if (b == nullptr) return;
-  auto load_b = [&](size_t j) HWY_ATTR {
-    return kFull ? hn::LoadU(d, b + j) : LoadRowVector(d, b, j, n);
-  };
-  AddGroupDotToDouble(d, a0, a1, a2, a3, load_b(i), load_b(i + N),
-                      load_b(i + 2 * N), load_b(i + 3 * N), d_lo, d_hi, err);
+  AddGroupDotToDouble(d, a0, a1, a2, a3, LoadGroupVector<kFull>(d, b, i, n),
+                      LoadGroupVector<kFull>(d, b, i + N, n),
+                      LoadGroupVector<kFull>(d, b, i + 2 * N, n),
+                      LoadGroupVector<kFull>(d, b, i + 3 * N, n), d_lo, d_hi,
+                      err);
 }
 
 // *sum = sum a_i (if kSum) and *dot = sum a_i b_i (if b), a given by
