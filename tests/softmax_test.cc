@@ -118,6 +118,37 @@ TEST_P(SoftmaxTest, BackwardWithinBound) {
   }
 }
 
+// sum(dy_j y_j) is taken four products at a time in float before the double
+// sum; where such a float partial overflows but the exact sum does not (here
+// it is 0), the kernels must fall back to exact double products, not return
+// inf or NaN.
+TEST_P(SoftmaxTest, BackwardWhereFloatPartialSumsOverflow) {
+  const size_t cols = 256;
+  std::vector<float> dy(cols, FLT_MAX);
+  std::fill(dy.begin() + cols / 2, dy.end(), -FLT_MAX);
+  auto expect_dx = [&](const std::vector<float>& dx, float y) {
+    for (size_t i = 0; i < cols; ++i) {
+      const float want = static_cast<float>(static_cast<double>(y) * dy[i]);
+      EXPECT_LE(UlpDistance(dx[i], want), 1u) << "i=" << i << " got " << dx[i];
+    }
+  };
+  std::vector<float> dx(cols);
+  const std::vector<float> y(cols, 0.75f);  // any y, as the API allows
+  ASSERT_EQ(simdact_softmax_backward_from_output(y.data(), dy.data(), dx.data(),
+                                                 1, cols),
+            SIMDACT_OK);
+  expect_dx(dx, 0.75f);
+  // From x: e_j = 1, y = 1/256, sum(e_j dy_j) = 0.
+  const std::vector<float> x(cols, 3.0f);
+  ASSERT_EQ(simdact_softmax_backward(x.data(), dy.data(), dx.data(), 1, cols),
+            SIMDACT_OK);
+  expect_dx(dx, 1.0f / cols);
+  std::vector<float> g = dy;  // in place
+  ASSERT_EQ(simdact_softmax_backward(x.data(), g.data(), g.data(), 1, cols),
+            SIMDACT_OK);
+  expect_dx(g, 1.0f / cols);
+}
+
 TEST_P(SoftmaxTest, SpecialRows) {
   auto run = [](std::vector<float> x) {
     std::vector<float> y(x.size());
