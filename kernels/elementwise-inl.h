@@ -137,17 +137,84 @@ HWY_INLINE V KeepNaN(V x, V v) {
   return hn::IfThenElse(hn::IsNaN(x), x, v);
 }
 
+// Selects by the sign class of x, for the piecewise-linear activations:
+//   PositivePart(d, x):        x > 0 ? x : +0          (NaN: x)
+//   StepOrSlope(d, x, slope):  x > 0 ? 1 : slope lane  (NaN: x)
+// Generic targets spend a compare and a select on each case and another
+// pair on NaN. AVX-512 does each in one VFIXUPIMMPS, which classifies every
+// lane of x (QNaN, SNaN, +-0, +1, -inf, +inf, negative, positive; a
+// subnormal counts by its sign unless DAZ is set) and answers per class
+// from a table of 4-bit codes: 0 = the passthrough lane, 1 = x itself,
+// 8 = +0, 0xA = +1. Both give the same bits as the generic code: a ReLU
+// backward is 2 instructions instead of 5.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+// Table nibbles by class, from bit 0: QNaN, SNaN, zero, +1, -inf, +inf,
+// negative, positive.
+constexpr int kPositivePartTable = 0x18181811;
+constexpr int kStepOrSlopeTable = 0xA0A0A011;
+
+template <int kTable>
+HWY_INLINE hn::Vec512<float> FixupByClass(hn::Vec512<float> pass,
+                                          hn::Vec512<float> x) {
+  return hn::Vec512<float>{
+      _mm512_fixupimm_ps(pass.raw, x.raw, _mm512_set1_epi32(kTable), 0)};
+}
+template <int kTable>
+HWY_INLINE hn::Vec256<float> FixupByClass(hn::Vec256<float> pass,
+                                          hn::Vec256<float> x) {
+  return hn::Vec256<float>{
+      _mm256_fixupimm_ps(pass.raw, x.raw, _mm256_set1_epi32(kTable), 0)};
+}
+template <int kTable, size_t N>
+HWY_INLINE hn::Vec128<float, N> FixupByClass(hn::Vec128<float, N> pass,
+                                             hn::Vec128<float, N> x) {
+  return hn::Vec128<float, N>{
+      _mm_fixupimm_ps(pass.raw, x.raw, _mm_set1_epi32(kTable), 0)};
+}
+
+template <class D, class V>
+HWY_INLINE V PositivePart(D d, V x) {
+  return FixupByClass<kPositivePartTable>(hn::Zero(d), x);
+}
+template <class D, class V>
+HWY_INLINE V StepOrSlope(D, V x, V slope) {
+  return FixupByClass<kStepOrSlopeTable>(slope, x);
+}
+// x > 0 ? x : slope * x, as x * StepOrSlope (x * 1 is x): 2 instructions.
+template <class D, class V>
+HWY_INLINE V LeakyValue(D d, V x, V slope) {
+  return hn::Mul(x, StepOrSlope(d, x, slope));
+}
+#else
+template <class D, class V>
+HWY_INLINE V PositivePart(D d, V x) {
+  return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x);
+}
+template <class D, class V>
+HWY_INLINE V StepOrSlope(D d, V x, V slope) {
+  return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f),
+                                   slope));
+}
+// x * (x > 0 ? 1 : slope): the same bits as x > 0 ? x : slope * x, but in
+// PReLU's loop GCC made a masked reload of x from memory of that one, 40%
+// of the loop on Zen 4.
+template <class D, class V>
+HWY_INLINE V LeakyValue(D d, V x, V slope) {
+  return hn::Mul(
+      x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f), slope));
+}
+#endif
+
 // max(x, 0) with relu(-0) = +0 and relu(NaN) = NaN. f'(0) = 0 (PyTorch).
 struct ReluOp {
   static constexpr bool kCheap = true;  // a few operations: unroll
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    return hn::IfThenZeroElse(hn::Le(x, hn::Zero(d)), x);
+    return PositivePart(d, x);
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    return KeepNaN(
-        x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f)));
+    return StepOrSlope(d, x, hn::Zero(d));
   }
   // y > 0 exactly when x > 0.
   template <class D, class V>
@@ -163,13 +230,11 @@ struct LeakyReluOp {
   float alpha;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x,
-                          hn::Mul(x, hn::Set(d, alpha)));
+    return LeakyValue(d, x, hn::Set(d, alpha));
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f),
-                                     hn::Set(d, alpha)));
+    return StepOrSlope(d, x, hn::Set(d, alpha));
   }
   template <class D, class V>
   HWY_INLINE V DerivativeFromOutput(D d, V y) const {

@@ -1000,13 +1000,8 @@ HWY_INLINE double PReluBlock(D d, int kind, const float* in, const float* dy,
 // One PReLU kind on a vector: x, per-lane slopes a, upstream gradient g.
 template <int kKind, class D, class V = hn::Vec<D>>
 HWY_INLINE V PReluValue(D d, V x, V a, V g) {
-  const auto pos = hn::Gt(x, hn::Zero(d));
-  // x * (x > 0 ? 1 : a): the same bits as x > 0 ? x : a x, but GCC made a
-  // masked reload of x from memory of that one, 40% of the loop on Zen 4.
-  if (kKind == internal::kForward) {
-    return hn::Mul(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a));
-  }
-  const V deriv = KeepNaN(x, hn::IfThenElse(pos, hn::Set(d, 1.0f), a));
+  if (kKind == internal::kForward) return LeakyValue(d, x, a);
+  const V deriv = StepOrSlope(d, x, a);
   if (kKind == internal::kDerivative) return deriv;
   return hn::Mul(g, deriv);  // both backward kinds: y > 0 iff x > 0
 }
