@@ -141,36 +141,13 @@ HWY_INLINE V KeepNaN(V x, V v) {
 //   PositivePart(d, x):        x > 0 ? x : +0          (NaN: x)
 //   StepOrSlope(d, x, slope):  x > 0 ? 1 : slope lane  (NaN: x)
 // Generic targets spend a compare and a select on each case and another
-// pair on NaN. AVX-512 does each in one VFIXUPIMMPS, which classifies every
-// lane of x (QNaN, SNaN, +-0, +1, -inf, +inf, negative, positive; a
-// subnormal counts by its sign unless DAZ is set) and answers per class
-// from a table of 4-bit codes: 0 = the passthrough lane, 1 = x itself,
-// 8 = +0, 0xA = +1. Both give the same bits as the generic code: a ReLU
-// backward is 2 instructions instead of 5.
-#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
-// Table nibbles by class, from bit 0: QNaN, SNaN, zero, +1, -inf, +inf,
-// negative, positive.
+// pair on NaN. AVX-512 does each in one FixupByClass (avx512-inl.h), with
+// the same bits: a ReLU backward is 2 instructions instead of 5.
+#if SIMDACT_AVX512
+// Codes by class, from bit 0: QNaN, SNaN, zero, +1, -inf, +inf, negative,
+// positive. 1 = x, 8 = +0, 0 = pass, 0xA = +1.
 constexpr int kPositivePartTable = 0x18181811;
 constexpr int kStepOrSlopeTable = 0xA0A0A011;
-
-template <int kTable>
-HWY_INLINE hn::Vec512<float> FixupByClass(hn::Vec512<float> pass,
-                                          hn::Vec512<float> x) {
-  return hn::Vec512<float>{
-      _mm512_fixupimm_ps(pass.raw, x.raw, _mm512_set1_epi32(kTable), 0)};
-}
-template <int kTable>
-HWY_INLINE hn::Vec256<float> FixupByClass(hn::Vec256<float> pass,
-                                          hn::Vec256<float> x) {
-  return hn::Vec256<float>{
-      _mm256_fixupimm_ps(pass.raw, x.raw, _mm256_set1_epi32(kTable), 0)};
-}
-template <int kTable, size_t N>
-HWY_INLINE hn::Vec128<float, N> FixupByClass(hn::Vec128<float, N> pass,
-                                             hn::Vec128<float, N> x) {
-  return hn::Vec128<float, N>{
-      _mm_fixupimm_ps(pass.raw, x.raw, _mm_set1_epi32(kTable), 0)};
-}
 
 template <class D, class V>
 HWY_INLINE V PositivePart(D d, V x) {

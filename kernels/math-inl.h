@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "hwy/highway.h"
+#include "kernels/avx512-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace simdact {
@@ -153,24 +154,48 @@ HWY_INLINE V ExpAnyRange(DF df, V x) {
   return hn::IfThenElse(hn::IsNaN(x), x, y);
 }
 
-// e^x: the fast path when the whole vector is in the normal range (one
-// branch per vector, taken for all but extreme or NaN inputs).
+#if SIMDACT_AVX512
+// e^x for x in [-104, 89] (the callers' clamps): no range branch, since
+// ScaleByPow2 rounds a subnormal result once and gives inf above the range.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V ExpScalef(DF df, V xc) {
+  V rounded;
+  const V r = ReduceLn2Rounded(df, xc, &rounded);
+  return ScaleByPow2(ExpSmall(df, r),
+                     hn::Sub(rounded, hn::Set(df, kRoundMagic)));
+}
+#endif
+
+// e^x for every float x, 1 ULP, as ExpAnyRange. Without AVX-512: the fast
+// path when the whole vector is in the normal range (one branch per vector,
+// taken for all but extreme or NaN inputs).
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V Exp(DF df, V x) {
+#if SIMDACT_AVX512
+  // The clamps keep r finite. Max(c, x) and Min(c, x) return x where it is
+  // NaN (VMAXPS and VMINPS return their second operand then).
+  return ExpScalef(
+      df, hn::Min(hn::Set(df, 89.0f), hn::Max(hn::Set(df, -104.0f), x)));
+#else
   if (HWY_LIKELY(
           hn::AllTrue(df, hn::Le(hn::Abs(x), hn::Set(df, kExpNormalRange))))) {
     return ExpNormalRange(df, x);
   }
   return ExpAnyRange(df, x);
+#endif
 }
 
 // e^x for x <= 0 (and NaN): as Exp, with a cheaper range check.
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V ExpNonPositive(DF df, V x) {
+#if SIMDACT_AVX512
+  return ExpScalef(df, hn::Max(hn::Set(df, -104.0f), x));
+#else
   if (HWY_LIKELY(hn::AllTrue(df, hn::Ge(x, hn::Set(df, -kExpNormalRange))))) {
     return ExpNormalRange(df, x);
   }
   return ExpAnyRange(df, x);
+#endif
 }
 
 // e^(hi + lo) for a two-float argument (|lo| about an ULP of hi or less): lo
