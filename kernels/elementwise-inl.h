@@ -43,6 +43,73 @@ constexpr bool kMaskedMemoryIsSafe =
     (HWY_TARGET & (HWY_SVE | HWY_SVE2 | HWY_SVE_256 | HWY_SVE2_128)) != 0;
 #endif
 
+// Stores v at p; with kSplit, a 512-bit vector as two 256-bit halves
+// (g_split_wide_stores, kernel_set.h: faster on Zen 4).
+template <bool kSplit, class D, class V>
+HWY_INLINE void StoreVector(D d, V v, float* p) {
+#if SIMDACT_AVX512
+  if constexpr (kSplit && hn::MaxLanes(D()) == 16) {
+    const hn::Half<D> dh;
+    hn::StoreU(hn::LowerHalf(dh, v), dh, p);
+    hn::StoreU(hn::UpperHalf(dh, v), dh, p + hn::Lanes(dh));
+    return;
+  }
+#endif
+  hn::StoreU(v, d, p);
+}
+
+// The whole vectors of Map1 and Map2, kUnroll at a time (the loads of a
+// group before its stores); returns where they stopped.
+template <size_t kUnroll, bool kSplit, class D, class F>
+HWY_INLINE size_t MapVectors1(D d, const float* in, float* out, size_t n,
+                              const F& f) {
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  if constexpr (kUnroll == 4) {  // (SVE's vectors cannot be array elements)
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const auto v0 = hn::LoadU(d, in + i);
+      const auto v1 = hn::LoadU(d, in + i + N);
+      const auto v2 = hn::LoadU(d, in + i + 2 * N);
+      const auto v3 = hn::LoadU(d, in + i + 3 * N);
+      StoreVector<kSplit>(d, f(v0), out + i);
+      StoreVector<kSplit>(d, f(v1), out + i + N);
+      StoreVector<kSplit>(d, f(v2), out + i + 2 * N);
+      StoreVector<kSplit>(d, f(v3), out + i + 3 * N);
+    }
+  }
+  for (; i + N <= n; i += N) {
+    StoreVector<kSplit>(d, f(hn::LoadU(d, in + i)), out + i);
+  }
+  return i;
+}
+
+template <size_t kUnroll, class D, class F>
+HWY_INLINE size_t MapVectors2(D d, const float* a, const float* b, float* out,
+                              size_t n, const F& f) {
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  if constexpr (kUnroll == 4) {
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const auto a0 = hn::LoadU(d, a + i);
+      const auto b0 = hn::LoadU(d, b + i);
+      const auto a1 = hn::LoadU(d, a + i + N);
+      const auto b1 = hn::LoadU(d, b + i + N);
+      const auto a2 = hn::LoadU(d, a + i + 2 * N);
+      const auto b2 = hn::LoadU(d, b + i + 2 * N);
+      const auto a3 = hn::LoadU(d, a + i + 3 * N);
+      const auto b3 = hn::LoadU(d, b + i + 3 * N);
+      hn::StoreU(f(a0, b0), d, out + i);
+      hn::StoreU(f(a1, b1), d, out + i + N);
+      hn::StoreU(f(a2, b2), d, out + i + 2 * N);
+      hn::StoreU(f(a3, b3), d, out + i + 3 * N);
+    }
+  }
+  for (; i + N <= n; i += N) {
+    hn::StoreU(f(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
+  }
+  return i;
+}
+
 // Map1 and Map2 apply f to every vector of their inputs and store the
 // results, for any n and alignment; out may be one of the inputs (in place).
 // kUnroll vectors per iteration keep the loop overhead down for cheap f. The
@@ -68,21 +135,13 @@ HWY_INLINE void Map1(D d, const float* in, float* out, size_t n, const F& f) {
     return;
   }
   const auto last = hn::LoadU(d, in + n - N);
-  size_t i = 0;
-  if constexpr (kUnroll == 4) {  // (SVE's vectors cannot be array elements)
-    for (; i + 4 * N <= n; i += 4 * N) {
-      const auto v0 = hn::LoadU(d, in + i);
-      const auto v1 = hn::LoadU(d, in + i + N);
-      const auto v2 = hn::LoadU(d, in + i + 2 * N);
-      const auto v3 = hn::LoadU(d, in + i + 3 * N);
-      hn::StoreU(f(v0), d, out + i);
-      hn::StoreU(f(v1), d, out + i + N);
-      hn::StoreU(f(v2), d, out + i + 2 * N);
-      hn::StoreU(f(v3), d, out + i + 3 * N);
-    }
-  }
-  for (; i + N <= n; i += N) {
-    hn::StoreU(f(hn::LoadU(d, in + i)), d, out + i);
+  size_t i;
+  if constexpr (SIMDACT_AVX512 && kUnroll == 4) {  // store-bound loops
+    i = internal::g_split_wide_stores
+            ? MapVectors1<kUnroll, true>(d, in, out, n, f)
+            : MapVectors1<kUnroll, false>(d, in, out, n, f);
+  } else {
+    i = MapVectors1<kUnroll, false>(d, in, out, n, f);
   }
   if (i < n) hn::StoreU(f(last), d, out + n - N);
 }
@@ -109,26 +168,8 @@ HWY_INLINE void Map2(D d, const float* a, const float* b, float* out, size_t n,
   }
   const auto last_a = hn::LoadU(d, a + n - N);
   const auto last_b = hn::LoadU(d, b + n - N);
-  size_t i = 0;
-  if constexpr (kUnroll == 4) {
-    for (; i + 4 * N <= n; i += 4 * N) {
-      const auto a0 = hn::LoadU(d, a + i);
-      const auto b0 = hn::LoadU(d, b + i);
-      const auto a1 = hn::LoadU(d, a + i + N);
-      const auto b1 = hn::LoadU(d, b + i + N);
-      const auto a2 = hn::LoadU(d, a + i + 2 * N);
-      const auto b2 = hn::LoadU(d, b + i + 2 * N);
-      const auto a3 = hn::LoadU(d, a + i + 3 * N);
-      const auto b3 = hn::LoadU(d, b + i + 3 * N);
-      hn::StoreU(f(a0, b0), d, out + i);
-      hn::StoreU(f(a1, b1), d, out + i + N);
-      hn::StoreU(f(a2, b2), d, out + i + 2 * N);
-      hn::StoreU(f(a3, b3), d, out + i + 3 * N);
-    }
-  }
-  for (; i + N <= n; i += N) {
-    hn::StoreU(f(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
-  }
+  // (Split stores made no difference to these loops, or cost 2 ns of 55.)
+  const size_t i = MapVectors2<kUnroll>(d, a, b, out, n, f);
   if (i < n) hn::StoreU(f(last_a, last_b), d, out + n - N);
 }
 
@@ -140,6 +181,7 @@ HWY_INLINE V KeepNaN(V x, V v) {
 // Selects by the sign class of x, for the piecewise-linear activations:
 //   PositivePart(d, x):        x > 0 ? x : +0          (NaN: x)
 //   StepOrSlope(d, x, slope):  x > 0 ? 1 : slope lane  (NaN: x)
+//   Step(d, x):                x > 0 ? 1 : +0          (NaN: x)
 // Generic targets spend a compare and a select on each case and another
 // pair on NaN. AVX-512 does each in one FixupByClass (avx512-inl.h), with
 // the same bits: a ReLU backward is 2 instructions instead of 5.
@@ -157,6 +199,10 @@ template <class D, class V>
 HWY_INLINE V StepOrSlope(D, V x, V slope) {
   return FixupByClass<kStepOrSlopeTable>(slope, x);
 }
+template <class D, class V>
+HWY_INLINE V Step(D d, V x) {
+  return StepOrSlope(d, x, hn::Zero(d));
+}
 // x > 0 ? x : slope * x, as x * StepOrSlope (x * 1 is x): 2 instructions.
 template <class D, class V>
 HWY_INLINE V LeakyValue(D d, V x, V slope) {
@@ -171,6 +217,12 @@ template <class D, class V>
 HWY_INLINE V StepOrSlope(D d, V x, V slope) {
   return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f),
                                    slope));
+}
+// StepOrSlope(d, x, 0) in an AND instead of a blend.
+template <class D, class V>
+HWY_INLINE V Step(D d, V x) {
+  return KeepNaN(
+      x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f)));
 }
 // x * (x > 0 ? 1 : slope): the same bits as x > 0 ? x : slope * x, but in
 // PReLU's loop GCC made a masked reload of x from memory of that one, 40%
@@ -191,7 +243,7 @@ struct ReluOp {
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
-    return StepOrSlope(d, x, hn::Zero(d));
+    return Step(d, x);
   }
   // y > 0 exactly when x > 0.
   template <class D, class V>

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "simdact/export.h"
+
 namespace simdact {
 namespace internal {
 
@@ -111,6 +113,16 @@ using ElementwiseFn = void (*)(int op, int kind,
                                const float* dy, float* out, size_t n);
 // The element-wise kernel at a dispatch-table index (dispatch_elementwise.cc).
 ElementwiseFn ElementwiseForIndex(size_t index);
+
+// Whether the AVX-512 kernels store a 512-bit vector as two 256-bit halves
+// in their store-bound loops of one input (Map1 unrolled, in
+// elementwise-inl.h). Set at load time on AMD family 0x19, whose only
+// AVX-512 cores are Zen 4: there a 4 KiB ReLU through the C API took 45 ns
+// with 512-bit stores, 40 ns with halves, 36.5 ns with AVX2 (loops of two
+// inputs gained nothing). Intel's cores store 512 bits at once. Read before
+// it is set (by another library's static initializers) it is false: the
+// unsplit stores, as correct. Tests set it to check both loops.
+SIMDACT_API extern bool g_split_wide_stores;
 
 // Highway targets compiled into the library (HWY_TARGETS bits).
 int64_t CompiledTargetBits();

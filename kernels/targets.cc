@@ -18,6 +18,10 @@
 #include "hwy/targets.h"
 #include "kernels/kernel_set.h"
 
+#if HWY_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
+
 namespace simdact {
 namespace internal {
 namespace {
@@ -99,6 +103,28 @@ simdact_status FindTarget(const char* name, const Target** out) {
 }
 
 std::atomic<const Target*> g_active_target{nullptr};
+
+namespace {
+// AMD family 0x19 (Zen 3, Zen 4): of these only Zen 4 has AVX-512, and its
+// 512-bit stores are two 256-bit halves, slower than storing the halves
+// (kernel_set.h).
+bool IsAmdFamily19h() {
+#if HWY_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+  unsigned a, b, c, d;
+  if (!__get_cpuid(0, &a, &b, &c, &d)) return false;
+  // "AuthenticAMD" in b, d, c.
+  if (b != 0x68747541 || d != 0x69746e65 || c != 0x444d4163) return false;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const unsigned base_family = (a >> 8) & 0xF;
+  const unsigned extended_family = (a >> 20) & 0xFF;
+  return base_family == 0xF && base_family + extended_family == 0x19;
+#else
+  return false;
+#endif
+}
+}  // namespace
+
+bool g_split_wide_stores = IsAmdFamily19h();
 
 const Target& InitActiveTarget() {
   static std::once_flag once;

@@ -6,12 +6,14 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <map>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kernels/kernel_set.h"
 #include "tests/accuracy_report.h"
 #include "tests/elementwise_cases.h"
 #include "tests/test_util.h"
@@ -161,6 +163,31 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
       }
     }
   }
+}
+
+// The AVX-512 loops of one input can store 512-bit vectors as two 256-bit
+// halves (internal::g_split_wide_stores, set on AMD Zen 4): both ways give
+// the same bits, at lengths around the unrolled groups and misaligned.
+TEST_P(ElementwiseTest, SplitStoresGiveTheSameBits) {
+  const bool saved = internal::g_split_wide_stores;
+  for (const ElementwiseCase& c : AllElementwiseCases()) {
+    SCOPED_TRACE(c.Name());
+    const CaseInputs inputs = MakeInputs(c, 4100, 7);
+    for (size_t n : {size_t{64}, size_t{67}, size_t{200}, size_t{4099}}) {
+      for (size_t offset : {size_t{0}, size_t{1}}) {
+        const float* in = inputs.in.data() + offset;
+        const float* dy = inputs.dy.data() + offset;
+        std::vector<float> whole(n), halves(n);
+        internal::g_split_wide_stores = false;
+        ASSERT_EQ(c.Run(in, dy, whole.data(), n), SIMDACT_OK);
+        internal::g_split_wide_stores = true;
+        ASSERT_EQ(c.Run(in, dy, halves.data(), n), SIMDACT_OK);
+        ASSERT_EQ(memcmp(whole.data(), halves.data(), n * sizeof(float)), 0)
+            << "n=" << n << " offset=" << offset;
+      }
+    }
+  }
+  internal::g_split_wide_stores = saved;
 }
 
 SIMDACT_INSTANTIATE_FOR_TARGETS(ElementwiseTest);
