@@ -182,14 +182,19 @@ HWY_INLINE V KeepNaN(V x, V v) {
 //   PositivePart(d, x):        x > 0 ? x : +0          (NaN: x)
 //   StepOrSlope(d, x, slope):  x > 0 ? 1 : slope lane  (NaN: x)
 //   Step(d, x):                x > 0 ? 1 : +0          (NaN: x)
+//   PositiveElse(d, x, v):     x > 0 ? x : v           (NaN: NaN)
+//   NegativeElseOne(d, x, v):  x < 0 ? v : 1           (NaN: x or 1)
 // Generic targets spend a compare and a select on each case and another
 // pair on NaN. AVX-512 does each in one FixupByClass (avx512-inl.h), with
-// the same bits: a ReLU backward is 2 instructions instead of 5.
+// the same results (a NaN's payload aside): a ReLU backward is 2
+// instructions instead of 5.
 #if SIMDACT_AVX512
 // Codes by class, from bit 0: QNaN, SNaN, zero, +1, -inf, +inf, negative,
 // positive. 1 = x, 8 = +0, 0 = pass, 0xA = +1.
 constexpr int kPositivePartTable = 0x18181811;
 constexpr int kStepOrSlopeTable = 0xA0A0A011;
+constexpr int kPositiveElseTable = 0x10101011;
+constexpr int kNegativeElseOneTable = 0xA0A0AA11;
 
 template <class D, class V>
 HWY_INLINE V PositivePart(D d, V x) {
@@ -202,6 +207,14 @@ HWY_INLINE V StepOrSlope(D, V x, V slope) {
 template <class D, class V>
 HWY_INLINE V Step(D d, V x) {
   return StepOrSlope(d, x, hn::Zero(d));
+}
+template <class D, class V>
+HWY_INLINE V PositiveElse(D, V x, V v) {
+  return FixupByClass<kPositiveElseTable>(v, x);
+}
+template <class D, class V>
+HWY_INLINE V NegativeElseOne(D, V x, V v) {
+  return FixupByClass<kNegativeElseOneTable>(v, x);
 }
 // x > 0 ? x : slope * x, as x * StepOrSlope (x * 1 is x): 2 instructions.
 template <class D, class V>
@@ -223,6 +236,17 @@ template <class D, class V>
 HWY_INLINE V Step(D d, V x) {
   return KeepNaN(
       x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f)));
+}
+// (A NaN x gives v, which the callers make NaN for NaN x.)
+template <class D, class V>
+HWY_INLINE V PositiveElse(D d, V x, V v) {
+  return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, v);
+}
+// (Not IfNegativeThenElse: Highway 1.0.3's SSSE3 version of it gives wrong
+// lanes for float, which the tests caught.)
+template <class D, class V>
+HWY_INLINE V NegativeElseOne(D d, V x, V v) {
+  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), v, hn::Set(d, 1.0f));
 }
 // x * (x > 0 ? 1 : slope): the same bits as x > 0 ? x : slope * x, but in
 // PReLU's loop GCC made a masked reload of x from memory of that one, 40%
@@ -280,7 +304,7 @@ struct EluOp {
   HWY_INLINE V Forward(D d, V x) const {
     // Expm1NonPositive's value for x > 0 is discarded by the select.
     const V neg = hn::Mul(hn::Set(d, alpha), Expm1NonPositive(d, x));
-    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, neg);
+    return PositiveElse(d, x, neg);
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
@@ -320,11 +344,7 @@ struct SigmoidOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V e = ExpNonPositive(d, NegAbs(d, x));
-    const V one = hn::Set(d, 1.0f);
-    // (Not IfNegativeThenElse: Highway 1.0.3's SSSE3 version of it gives
-    // wrong lanes for float, which the tests caught.)
-    const V num = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), e, one);
-    return hn::Div(num, hn::Add(one, e));
+    return hn::Div(NegativeElseOne(d, x, e), hn::Add(hn::Set(d, 1.0f), e));
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {

@@ -239,8 +239,15 @@ HWY_INLINE V Expm1NonPositive(DF df, V x) {
   // lane is below -17.5 or NaN (the usual case), the clamp and the NaN
   // select are skipped.
   const V kMin = hn::Set(df, -17.5f);
+#if SIMDACT_AVX512
+  // Max(c, x) is x where x is NaN (VMAXPS returns its second operand), so
+  // one clamp does the work of the range test and the NaN select.
+  constexpr bool in_range = true;
+  const V xc = hn::Max(kMin, x);
+#else
   const bool in_range = hn::AllTrue(df, hn::Ge(x, kMin));
   const V xc = in_range ? x : hn::Max(x, kMin);
+#endif
   V rounded;
 #if HWY_NATIVE_FMA
   // One reduction step, r = x - n fl(ln 2) in one rounding. fl(ln 2) is
