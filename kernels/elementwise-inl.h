@@ -43,73 +43,6 @@ constexpr bool kMaskedMemoryIsSafe =
     (HWY_TARGET & (HWY_SVE | HWY_SVE2 | HWY_SVE_256 | HWY_SVE2_128)) != 0;
 #endif
 
-// Stores v at p; with kSplit, a 512-bit vector as two 256-bit halves
-// (g_split_wide_stores, kernel_set.h: faster on Zen 4).
-template <bool kSplit, class D, class V>
-HWY_INLINE void StoreVector(D d, V v, float* p) {
-#if SIMDACT_AVX512
-  if constexpr (kSplit && hn::MaxLanes(D()) == 16) {
-    const hn::Half<D> dh;
-    hn::StoreU(hn::LowerHalf(dh, v), dh, p);
-    hn::StoreU(hn::UpperHalf(dh, v), dh, p + hn::Lanes(dh));
-    return;
-  }
-#endif
-  hn::StoreU(v, d, p);
-}
-
-// The whole vectors of Map1 and Map2, kUnroll at a time (the loads of a
-// group before its stores); returns where they stopped.
-template <size_t kUnroll, bool kSplit, class D, class F>
-HWY_INLINE size_t MapVectors1(D d, const float* in, float* out, size_t n,
-                              const F& f) {
-  const size_t N = hn::Lanes(d);
-  size_t i = 0;
-  if constexpr (kUnroll == 4) {  // (SVE's vectors cannot be array elements)
-    for (; i + 4 * N <= n; i += 4 * N) {
-      const auto v0 = hn::LoadU(d, in + i);
-      const auto v1 = hn::LoadU(d, in + i + N);
-      const auto v2 = hn::LoadU(d, in + i + 2 * N);
-      const auto v3 = hn::LoadU(d, in + i + 3 * N);
-      StoreVector<kSplit>(d, f(v0), out + i);
-      StoreVector<kSplit>(d, f(v1), out + i + N);
-      StoreVector<kSplit>(d, f(v2), out + i + 2 * N);
-      StoreVector<kSplit>(d, f(v3), out + i + 3 * N);
-    }
-  }
-  for (; i + N <= n; i += N) {
-    StoreVector<kSplit>(d, f(hn::LoadU(d, in + i)), out + i);
-  }
-  return i;
-}
-
-template <size_t kUnroll, class D, class F>
-HWY_INLINE size_t MapVectors2(D d, const float* a, const float* b, float* out,
-                              size_t n, const F& f) {
-  const size_t N = hn::Lanes(d);
-  size_t i = 0;
-  if constexpr (kUnroll == 4) {
-    for (; i + 4 * N <= n; i += 4 * N) {
-      const auto a0 = hn::LoadU(d, a + i);
-      const auto b0 = hn::LoadU(d, b + i);
-      const auto a1 = hn::LoadU(d, a + i + N);
-      const auto b1 = hn::LoadU(d, b + i + N);
-      const auto a2 = hn::LoadU(d, a + i + 2 * N);
-      const auto b2 = hn::LoadU(d, b + i + 2 * N);
-      const auto a3 = hn::LoadU(d, a + i + 3 * N);
-      const auto b3 = hn::LoadU(d, b + i + 3 * N);
-      hn::StoreU(f(a0, b0), d, out + i);
-      hn::StoreU(f(a1, b1), d, out + i + N);
-      hn::StoreU(f(a2, b2), d, out + i + 2 * N);
-      hn::StoreU(f(a3, b3), d, out + i + 3 * N);
-    }
-  }
-  for (; i + N <= n; i += N) {
-    hn::StoreU(f(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
-  }
-  return i;
-}
-
 // Map1 and Map2 apply f to every vector of their inputs and store the
 // results, for any n and alignment; out may be one of the inputs (in place).
 // kUnroll vectors per iteration keep the loop overhead down for cheap f. The
@@ -135,13 +68,21 @@ HWY_INLINE void Map1(D d, const float* in, float* out, size_t n, const F& f) {
     return;
   }
   const auto last = hn::LoadU(d, in + n - N);
-  size_t i;
-  if constexpr (SIMDACT_AVX512 && kUnroll == 4) {  // store-bound loops
-    i = internal::g_split_wide_stores
-            ? MapVectors1<kUnroll, true>(d, in, out, n, f)
-            : MapVectors1<kUnroll, false>(d, in, out, n, f);
-  } else {
-    i = MapVectors1<kUnroll, false>(d, in, out, n, f);
+  size_t i = 0;
+  if constexpr (kUnroll == 4) {  // (SVE's vectors cannot be array elements)
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const auto v0 = hn::LoadU(d, in + i);
+      const auto v1 = hn::LoadU(d, in + i + N);
+      const auto v2 = hn::LoadU(d, in + i + 2 * N);
+      const auto v3 = hn::LoadU(d, in + i + 3 * N);
+      hn::StoreU(f(v0), d, out + i);
+      hn::StoreU(f(v1), d, out + i + N);
+      hn::StoreU(f(v2), d, out + i + 2 * N);
+      hn::StoreU(f(v3), d, out + i + 3 * N);
+    }
+  }
+  for (; i + N <= n; i += N) {
+    hn::StoreU(f(hn::LoadU(d, in + i)), d, out + i);
   }
   if (i < n) hn::StoreU(f(last), d, out + n - N);
 }
@@ -168,8 +109,26 @@ HWY_INLINE void Map2(D d, const float* a, const float* b, float* out, size_t n,
   }
   const auto last_a = hn::LoadU(d, a + n - N);
   const auto last_b = hn::LoadU(d, b + n - N);
-  // (Split stores made no difference to these loops, or cost 2 ns of 55.)
-  const size_t i = MapVectors2<kUnroll>(d, a, b, out, n, f);
+  size_t i = 0;
+  if constexpr (kUnroll == 4) {
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const auto a0 = hn::LoadU(d, a + i);
+      const auto b0 = hn::LoadU(d, b + i);
+      const auto a1 = hn::LoadU(d, a + i + N);
+      const auto b1 = hn::LoadU(d, b + i + N);
+      const auto a2 = hn::LoadU(d, a + i + 2 * N);
+      const auto b2 = hn::LoadU(d, b + i + 2 * N);
+      const auto a3 = hn::LoadU(d, a + i + 3 * N);
+      const auto b3 = hn::LoadU(d, b + i + 3 * N);
+      hn::StoreU(f(a0, b0), d, out + i);
+      hn::StoreU(f(a1, b1), d, out + i + N);
+      hn::StoreU(f(a2, b2), d, out + i + 2 * N);
+      hn::StoreU(f(a3, b3), d, out + i + 3 * N);
+    }
+  }
+  for (; i + N <= n; i += N) {
+    hn::StoreU(f(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
+  }
   if (i < n) hn::StoreU(f(last_a, last_b), d, out + n - N);
 }
 
@@ -402,19 +361,19 @@ template <class Act>
 struct IsCheap<Act, std::void_t<decltype(Act::kCheap)>>
     : std::bool_constant<Act::kCheap> {};
 
-// Runs one kind of one activation over a buffer. Not inlined: each
-// activation's loops get a function of their own, so a call pays only for
-// its own prologue, not for that of a switch over every activation. Loops
-// of a few operations (kCheap activations, and f' in y) are unrolled by
-// four (a 4 KiB ReLU: about 0.65 ns a vector, kernel alone, on Zen 4);
-// unrolling the long ones gained nothing measurable in tools/compare.sh
-// and tripled their code.
-template <class Act>
-HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
-                                 const float* dy, float* out, size_t n) {
-  const hn::ScalableTag<float> d;
-  using V = hn::Vec<decltype(d)>;
-  constexpr size_t kUnroll = IsCheap<Act>::value ? 4 : 1;
+// f' from y, times dy: a loop of a few operations, unrolled.
+template <class D, class Act>
+HWY_INLINE void RunFromOutput(D d, const Act& act, const float* y,
+                              const float* dy, float* out, size_t n) {
+  Map2<4>(d, y, dy, out, n, [&](hn::Vec<D> yv, hn::Vec<D> g) HWY_ATTR {
+    return hn::Mul(g, act.DerivativeFromOutput(d, yv));
+  });
+}
+
+template <size_t kUnroll, class D, class Act>
+HWY_INLINE void RunKind(D d, const Act& act, int kind, const float* in,
+                        const float* dy, float* out, size_t n) {
+  using V = hn::Vec<D>;
   switch (kind) {
     case internal::kForward:
       Map1<kUnroll>(d, in, out, n,
@@ -430,11 +389,33 @@ HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
       });
       break;
     case internal::kBackwardFromOutput:
-      Map2<4>(d, in, dy, out, n, [&](V y, V g) HWY_ATTR {
-        return hn::Mul(g, act.DerivativeFromOutput(d, y));
-      });
+      RunFromOutput(d, act, in, dy, out, n);
       break;
   }
+}
+
+// Runs one kind of one activation over a buffer. Not inlined: each
+// activation's loops get a function of their own, so a call pays only for
+// its own prologue, not for that of a switch over every activation. Loops
+// of a few operations (kCheap activations, and f' in y) are unrolled by
+// four (a 4 KiB ReLU: about 0.65 ns a vector, kernel alone, on Zen 4);
+// unrolling the long ones gained nothing measurable in tools/compare.sh
+// and tripled their code. Those memory-bound loops run on 256-bit vectors
+// from the length g_narrow_loops_from on (Zen 4, kernel_set.h).
+template <class Act>
+HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
+                                 const float* dy, float* out, size_t n) {
+  constexpr size_t kUnroll = IsCheap<Act>::value ? 4 : 1;
+#if SIMDACT_AVX512
+  if (n >= internal::g_narrow_loops_from) {
+    const hn::CappedTag<float, 8> d8;
+    if constexpr (kUnroll == 4) return RunKind<4>(d8, act, kind, in, dy, out, n);
+    if (kind == internal::kBackwardFromOutput) {
+      return RunFromOutput(d8, act, in, dy, out, n);
+    }
+  }
+#endif
+  RunKind<kUnroll>(hn::ScalableTag<float>(), act, kind, in, dy, out, n);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -114,15 +114,17 @@ using ElementwiseFn = void (*)(int op, int kind,
 // The element-wise kernel at a dispatch-table index (dispatch_elementwise.cc).
 ElementwiseFn ElementwiseForIndex(size_t index);
 
-// Whether the AVX-512 kernels store a 512-bit vector as two 256-bit halves
-// in their store-bound loops of one input (Map1 unrolled, in
-// elementwise-inl.h). Set at load time on AMD family 0x19, whose only
-// AVX-512 cores are Zen 4: there a 4 KiB ReLU through the C API took 45 ns
-// with 512-bit stores, 40 ns with halves, 36.5 ns with AVX2 (loops of two
-// inputs gained nothing). Intel's cores store 512 bits at once. Read before
-// it is set (by another library's static initializers) it is false: the
-// unsplit stores, as correct. Tests set it to check both loops.
-SIMDACT_API extern bool g_split_wide_stores;
+// From which length n the AVX-512 kernels run their memory-bound loops
+// (the unrolled ones: element-wise activations of a few operations, and f'
+// from y) on 256-bit vectors. Set at load time to 2^18 (1 MiB a buffer,
+// Zen 4's L2) on AMD family 0x19, whose only AVX-512 cores are Zen 4:
+// there, beyond L2, loops of 512-bit loads and stores ran 5-10% slower than
+// on 256-bit vectors (relu backward on 2^20 floats: 168 us, 155 us; AVX2
+// 145 us), while at 2^16 and 2^18 floats all three were within 2%, and at
+// 2^10 the 512-bit loops were up to 12% faster. Elsewhere, and read before
+// it is set (by another library's static initializers), it is SIZE_MAX:
+// 512-bit loops, as correct. Tests set it to check both ways.
+SIMDACT_API extern size_t g_narrow_loops_from;
 
 // Highway targets compiled into the library (HWY_TARGETS bits).
 int64_t CompiledTargetBits();

@@ -6,6 +6,7 @@
 #include "kernels/targets.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,9 +106,8 @@ simdact_status FindTarget(const char* name, const Target** out) {
 std::atomic<const Target*> g_active_target{nullptr};
 
 namespace {
-// AMD family 0x19 (Zen 3, Zen 4): of these only Zen 4 has AVX-512, and its
-// 512-bit stores are two 256-bit halves, slower than storing the halves
-// (kernel_set.h).
+// AMD family 0x19 (Zen 3, Zen 4): of these only Zen 4 has AVX-512, whose
+// memory-bound loops are faster on 256-bit vectors (kernel_set.h).
 bool IsAmdFamily19h() {
 #if HWY_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
   unsigned a, b, c, d;
@@ -124,7 +124,7 @@ bool IsAmdFamily19h() {
 }
 }  // namespace
 
-bool g_split_wide_stores = IsAmdFamily19h();
+size_t g_narrow_loops_from = IsAmdFamily19h() ? size_t{1} << 18 : SIZE_MAX;
 
 const Target& InitActiveTarget() {
   static std::once_flag once;

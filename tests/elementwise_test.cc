@@ -165,29 +165,30 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
   }
 }
 
-// The AVX-512 loops of one input can store 512-bit vectors as two 256-bit
-// halves (internal::g_split_wide_stores, set on AMD Zen 4): both ways give
-// the same bits, at lengths around the unrolled groups and misaligned.
-TEST_P(ElementwiseTest, SplitStoresGiveTheSameBits) {
-  const bool saved = internal::g_split_wide_stores;
+// On AVX-512 the memory-bound loops can run on 256-bit vectors
+// (internal::g_narrow_loops_from, set on AMD Zen 4 for long buffers): both
+// ways give the same bits, at lengths around the unrolled groups and
+// misaligned.
+TEST_P(ElementwiseTest, NarrowLoopsGiveTheSameBits) {
+  const size_t saved = internal::g_narrow_loops_from;
   for (const ElementwiseCase& c : AllElementwiseCases()) {
     SCOPED_TRACE(c.Name());
     const CaseInputs inputs = MakeInputs(c, 4100, 7);
-    for (size_t n : {size_t{64}, size_t{67}, size_t{200}, size_t{4099}}) {
+    for (size_t n : {1, 7, 9, 15, 17, 33, 64, 67, 200, 4099}) {
       for (size_t offset : {size_t{0}, size_t{1}}) {
         const float* in = inputs.in.data() + offset;
         const float* dy = inputs.dy.data() + offset;
-        std::vector<float> whole(n), halves(n);
-        internal::g_split_wide_stores = false;
-        ASSERT_EQ(c.Run(in, dy, whole.data(), n), SIMDACT_OK);
-        internal::g_split_wide_stores = true;
-        ASSERT_EQ(c.Run(in, dy, halves.data(), n), SIMDACT_OK);
-        ASSERT_EQ(memcmp(whole.data(), halves.data(), n * sizeof(float)), 0)
+        std::vector<float> wide(n), narrow(n);
+        internal::g_narrow_loops_from = SIZE_MAX;
+        ASSERT_EQ(c.Run(in, dy, wide.data(), n), SIMDACT_OK);
+        internal::g_narrow_loops_from = 0;
+        ASSERT_EQ(c.Run(in, dy, narrow.data(), n), SIMDACT_OK);
+        ASSERT_EQ(memcmp(wide.data(), narrow.data(), n * sizeof(float)), 0)
             << "n=" << n << " offset=" << offset;
       }
     }
   }
-  internal::g_split_wide_stores = saved;
+  internal::g_narrow_loops_from = saved;
 }
 
 SIMDACT_INSTANTIATE_FOR_TARGETS(ElementwiseTest);

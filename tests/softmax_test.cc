@@ -2,14 +2,12 @@
 // reference, for rows of 1 to 100k, special rows, aliasing, and the Jacobian.
 #include <float.h>
 #include <math.h>
-#include <string.h>
 
 #include <random>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "kernels/kernel_set.h"
 #include "kernels/reference.h"
 #include "tests/accuracy_report.h"
 #include "tests/test_util.h"
@@ -202,26 +200,6 @@ TEST_P(SoftmaxTest, InPlaceAndMisaligned) {
       simdact_softmax_backward(x.data() + 1, g.data(), g.data(), rows, cols),
       SIMDACT_OK);
   for (size_t i = 0; i < rows * cols; ++i) EXPECT_EQ(g[i], dx[i]);
-}
-
-// Softmax's scaling pass stores through Map1, whose AVX-512 loop can store
-// 512-bit vectors as two halves (internal::g_split_wide_stores, set on AMD
-// Zen 4): both ways give the same bits.
-TEST_P(SoftmaxTest, SplitStoresGiveTheSameBits) {
-  const bool saved = internal::g_split_wide_stores;
-  for (size_t cols : {size_t{67}, size_t{1000}, size_t{4097}}) {
-    const std::vector<float> x = RandomRow(3 * cols + 1, -5.0f, 5.0f, 5);
-    std::vector<float> whole(3 * cols), halves(3 * cols);
-    internal::g_split_wide_stores = false;
-    ASSERT_EQ(simdact_softmax(x.data() + 1, whole.data(), 3, cols), SIMDACT_OK);
-    internal::g_split_wide_stores = true;
-    ASSERT_EQ(simdact_softmax(x.data() + 1, halves.data(), 3, cols),
-              SIMDACT_OK);
-    ASSERT_EQ(memcmp(whole.data(), halves.data(), whole.size() * sizeof(float)),
-              0)
-        << "cols=" << cols;
-  }
-  internal::g_split_wide_stores = saved;
 }
 
 TEST_P(SoftmaxTest, Jacobian) {
