@@ -327,18 +327,21 @@ struct TanhOp {
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
     const V minus_2x = hn::Add(NegAbs(d, x), NegAbs(d, x));
-    V e, four_e;
-    if (HWY_LIKELY(hn::AllTrue(
-            d, hn::Ge(minus_2x, hn::Set(d, -kExpNormalRange))))) {
-      // e is a normal float, so 4e is exact (24 operations, not 31).
-      e = ExpNormalRange(d, minus_2x);
-      four_e = hn::Mul(e, hn::Set(d, 4.0f));
-    } else {
-      // |x| > 43 or NaN somewhere: 4e = exp(ln 4 - 2|x|) directly, so that a
-      // subnormal 4e is rounded once (4 * a subnormal e would quadruple e's
-      // rounding error).
-      four_e = ExpOfDifference(d, minus_2x, hn::Set(d, -0x1.62e430p+0f));
-      e = hn::Mul(four_e, hn::Set(d, 0.25f));
+    // Where e is a normal float, 4e is exact: e = exp(-2|x|), then 4e (24
+    // operations, not 31).
+    const auto e_normal = hn::Ge(minus_2x, hn::Set(d, -kExpNormalRange));
+    V e = ExpNormalRange(d, minus_2x);
+    V four_e = hn::Mul(e, hn::Set(d, 4.0f));
+    if (HWY_UNLIKELY(!hn::AllTrue(d, e_normal))) {
+      // |x| > 43 or NaN in some lane: there 4e = exp(ln 4 - 2|x|) directly,
+      // so that a subnormal 4e is rounded once (4 * a subnormal e would
+      // quadruple e's rounding error). The other lanes keep the values
+      // above, so that no result depends on its neighbours.
+      const V four_e_tail =
+          ExpOfDifference(d, minus_2x, hn::Set(d, -0x1.62e430p+0f));
+      four_e = hn::IfThenElse(e_normal, four_e, four_e_tail);
+      e = hn::IfThenElse(e_normal, e,
+                         hn::Mul(four_e_tail, hn::Set(d, 0.25f)));
     }
     return hn::Div(four_e, OnePlusSquared(d, e));
   }

@@ -127,7 +127,9 @@ TEST_P(ElementwiseTest, NaNPropagates) {
 
 // Every length from 0 to 5 vectors of the widest target (and 200, for SVE's
 // longest vectors), at misalignments 0..3 floats, out of place and in place.
-// Elements around the output must stay untouched.
+// Elements around the output must stay untouched, and each result must not
+// depend on where its input sits in a vector: the same bits at every
+// misalignment.
 TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
   constexpr float kCanary = 12345.0f;
   for (const ElementwiseCase& c : AllElementwiseCases()) {
@@ -137,6 +139,7 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
     for (size_t n = 0; n <= 80; ++n) lengths.push_back(n);
     lengths.push_back(200);
     for (size_t n : lengths) {
+      std::vector<float> aligned_out;
       for (size_t offset = 0; offset < 4; ++offset) {
         std::vector<float> in(n + 8), dy(n + 8), out(n + 8, kCanary);
         std::copy(inputs.in.begin(), inputs.in.begin() + n,
@@ -147,6 +150,12 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
                         out.data() + offset, n),
                   SIMDACT_OK);
         ExpectWithinBound(c, inputs, out.data() + offset, n, nullptr);
+        if (offset == 0) aligned_out.assign(out.begin(), out.begin() + n);
+        ASSERT_EQ(memcmp(aligned_out.data(), out.data() + offset,
+                         n * sizeof(float)),
+                  0)
+            << "n=" << n << ": results at offset " << offset
+            << " differ from those at offset 0";
         for (size_t i = 0; i < offset; ++i) ASSERT_EQ(out[i], kCanary);
         for (size_t i = offset + n; i < out.size(); ++i) {
           ASSERT_EQ(out[i], kCanary) << "n=" << n << " wrote past the end";
@@ -189,6 +198,29 @@ TEST_P(ElementwiseTest, NarrowLoopsGiveTheSameBits) {
     }
   }
   internal::g_narrow_loops_from = saved;
+}
+
+// A result does not depend on its neighbours in a vector (kernels branch per
+// vector on the range of all its lanes: every path must give the same bits
+// for a lane): each of 256 mixed inputs alone, as a call of length 1, gives
+// what it gave in the whole buffer.
+TEST_P(ElementwiseTest, ResultsDoNotDependOnNeighbours) {
+  for (const ElementwiseCase& c : AllElementwiseCases()) {
+    SCOPED_TRACE(c.Name());
+    const size_t n = 256;
+    const CaseInputs inputs = MakeInputs(c, n, 99);
+    std::vector<float> whole(n);
+    ASSERT_EQ(c.Run(inputs.in.data(), inputs.dy.data(), whole.data(), n),
+              SIMDACT_OK);
+    for (size_t i = 0; i < n; ++i) {
+      float alone;
+      ASSERT_EQ(c.Run(&inputs.in[i], &inputs.dy[i], &alone, 1), SIMDACT_OK);
+      if (isnan(alone) && isnan(whole[i])) continue;
+      ASSERT_EQ(memcmp(&alone, &whole[i], sizeof(float)), 0)
+          << "input " << inputs.in[i] << " (dy " << inputs.dy[i]
+          << "): alone " << alone << ", in the buffer " << whole[i];
+    }
+  }
 }
 
 SIMDACT_INSTANTIATE_FOR_TARGETS(ElementwiseTest);
