@@ -1,5 +1,5 @@
 // Two AVX-512 instructions that Highway 1.0.3 does not wrap, for the
-// kernels' AVX3 paths (kHaveAvx512Fixups is false on every other target):
+// kernels' AVX3 paths (#if SIMDACT_AVX512, which is 0 on other targets):
 //
 // FixupByClass<table>(pass, x): VFIXUPIMMPS. Classifies each lane of x as
 //   QNaN, SNaN, +-0, +1, -inf, +inf, negative or positive (a subnormal by

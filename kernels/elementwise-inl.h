@@ -412,7 +412,9 @@ HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
 #if SIMDACT_AVX512
   if (n >= internal::g_narrow_loops_from) {
     const hn::CappedTag<float, 8> d8;
-    if constexpr (kUnroll == 4) return RunKind<4>(d8, act, kind, in, dy, out, n);
+    if constexpr (kUnroll == 4) {
+      return RunKind<4>(d8, act, kind, in, dy, out, n);
+    }
     if (kind == internal::kBackwardFromOutput) {
       return RunFromOutput(d8, act, in, dy, out, n);
     }

@@ -121,7 +121,7 @@ ElementwiseFn ElementwiseForIndex(size_t index);
 // there, beyond L2, loops of 512-bit loads and stores ran 5-10% slower than
 // on 256-bit vectors (relu backward on 2^20 floats: 168 us, 155 us; AVX2
 // 145 us), while at 2^16 and 2^18 floats all three were within 2%, and at
-// 2^10 the 512-bit loops were up to 12% faster. Elsewhere, and read before
+// 2^10 either was up to 12% faster, by kernel. Elsewhere, and read before
 // it is set (by another library's static initializers), it is SIZE_MAX:
 // 512-bit loops, as correct. Tests set it to check both ways.
 SIMDACT_API extern size_t g_narrow_loops_from;
