@@ -9,7 +9,8 @@ json=${1:?usage: tools/compare_table.sh COMPARE.json}
 jq -r '
   # x with two decimals.
   def two: (. * 100 | round) as $c
-    | "\($c / 100 | floor).\($c % 100 | tostring | if length < 2 then "0" + . else . end)";
+    | ($c % 100 | tostring | if length < 2 then "0" + . else . end) as $cents
+    | "\($c / 100 | floor).\($cents)";
   def cell:
     .elements_per_ns as $e
     | ($e | to_entries | map(select(.key | startswith("simdact") | not))
