@@ -187,14 +187,14 @@ HWY_INLINE V PositivePart(D d, V x) {
 }
 template <class D, class V>
 HWY_INLINE V StepOrSlope(D d, V x, V slope) {
-  return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f),
-                                   slope));
+  return KeepNaN(
+      x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f), slope));
 }
 // StepOrSlope(d, x, 0) in an AND instead of a blend.
 template <class D, class V>
 HWY_INLINE V Step(D d, V x) {
-  return KeepNaN(
-      x, hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f)));
+  return KeepNaN(x,
+                 hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), hn::Set(d, 1.0f)));
 }
 // (A NaN x gives v, which the callers make NaN for NaN x.)
 template <class D, class V>
@@ -340,8 +340,7 @@ struct TanhOp {
       const V four_e_tail =
           ExpOfDifference(d, minus_2x, hn::Set(d, -0x1.62e430p+0f));
       four_e = hn::IfThenElse(e_normal, four_e, four_e_tail);
-      e = hn::IfThenElse(e_normal, e,
-                         hn::Mul(four_e_tail, hn::Set(d, 0.25f)));
+      e = hn::IfThenElse(e_normal, e, hn::Mul(four_e_tail, hn::Set(d, 0.25f)));
     }
     return hn::Div(four_e, OnePlusSquared(d, e));
   }

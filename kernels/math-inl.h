@@ -262,8 +262,8 @@ HWY_INLINE V Expm1NonPositive(DF df, V x) {
   // it (worst at n = -1, -2). Without FMA, n fl(ln 2) would be rounded.
   const V magic = hn::Set(df, kRoundMagic);
   rounded = hn::MulAdd(xc, hn::Set(df, 0x1.715476p+0f), magic);
-  const V r = hn::NegMulAdd(hn::Sub(rounded, magic),
-                            hn::Set(df, 0x1.62e430p-1f), xc);
+  const V r =
+      hn::NegMulAdd(hn::Sub(rounded, magic), hn::Set(df, 0x1.62e430p-1f), xc);
 #else
   const V r = ReduceLn2Rounded(df, xc, &rounded);
 #endif

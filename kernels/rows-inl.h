@@ -1030,6 +1030,20 @@ HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
   }
 }
 
+template <class D>
+HWY_INLINE void PReluChannelsLastOfKind(D d, const internal::PReluArgs& a) {
+  switch (a.kind) {
+    case internal::kForward:
+      return PReluChannelsLast<internal::kForward>(d, a);
+    case internal::kDerivative:
+      return PReluChannelsLast<internal::kDerivative>(d, a);
+    case internal::kBackward:
+      return PReluChannelsLast<internal::kBackward>(d, a);
+    default:
+      return PReluChannelsLast<internal::kBackwardFromOutput>(d, a);
+  }
+}
+
 // Channels-last backward with dalpha, row by row in memory order (so the
 // hardware prefetchers see three plain streams: x, dy, dx): for each vector
 // of channels, dx is stored and the products dy * x over x <= 0 are added
@@ -1141,25 +1155,15 @@ void PRelu(const internal::PReluArgs& caller_args) {
   const hn::ScalableTag<float> d;
   const bool want_dalpha = a.kind == internal::kBackward && a.dalpha != nullptr;
   if (a.inner == 1 && a.channels > 1) {
-    switch (a.kind) {
-      case internal::kForward:
-        PReluChannelsLast<internal::kForward>(d, a);
-        break;
-      case internal::kDerivative:
-        PReluChannelsLast<internal::kDerivative>(d, a);
-        break;
-      case internal::kBackward:
-        if (want_dalpha) {
-          PReluChannelsLastWithDalpha(d, a);
-        } else {
-          PReluChannelsLast<internal::kBackward>(d, a);
-        }
-        break;
-      default:
-        PReluChannelsLast<internal::kBackwardFromOutput>(d, a);
-        break;
+    if (want_dalpha) return PReluChannelsLastWithDalpha(d, a);
+#if SIMDACT_AVX512
+    // Memory-bound: on 256-bit vectors for long buffers on Zen 4, as the
+    // element-wise loops (kernel_set.h); the same bits.
+    if (a.outer * a.channels >= internal::g_narrow_loops_from) {
+      return PReluChannelsLastOfKind(hn::CappedTag<float, 8>(), a);
     }
-    return;
+#endif
+    return PReluChannelsLastOfKind(d, a);
   }
   for (size_t o = 0; o < a.outer; ++o) {
     for (size_t c = 0; c < a.channels; ++c) {

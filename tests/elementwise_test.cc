@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "kernels/kernel_set.h"
 #include "tests/accuracy_report.h"
 #include "tests/elementwise_cases.h"
 #include "tests/test_util.h"
@@ -151,9 +150,9 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
                   SIMDACT_OK);
         ExpectWithinBound(c, inputs, out.data() + offset, n, nullptr);
         if (offset == 0) aligned_out.assign(out.begin(), out.begin() + n);
-        ASSERT_EQ(memcmp(aligned_out.data(), out.data() + offset,
-                         n * sizeof(float)),
-                  0)
+        ASSERT_EQ(
+            memcmp(aligned_out.data(), out.data() + offset, n * sizeof(float)),
+            0)
             << "n=" << n << ": results at offset " << offset
             << " differ from those at offset 0";
         for (size_t i = 0; i < offset; ++i) ASSERT_EQ(out[i], kCanary);
@@ -179,7 +178,6 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
 // ways give the same bits, at lengths around the unrolled groups and
 // misaligned.
 TEST_P(ElementwiseTest, NarrowLoopsGiveTheSameBits) {
-  const size_t saved = internal::g_narrow_loops_from;
   for (const ElementwiseCase& c : AllElementwiseCases()) {
     SCOPED_TRACE(c.Name());
     const CaseInputs inputs = MakeInputs(c, 4100, 7);
@@ -188,16 +186,19 @@ TEST_P(ElementwiseTest, NarrowLoopsGiveTheSameBits) {
         const float* in = inputs.in.data() + offset;
         const float* dy = inputs.dy.data() + offset;
         std::vector<float> wide(n), narrow(n);
-        internal::g_narrow_loops_from = SIZE_MAX;
-        ASSERT_EQ(c.Run(in, dy, wide.data(), n), SIMDACT_OK);
-        internal::g_narrow_loops_from = 0;
-        ASSERT_EQ(c.Run(in, dy, narrow.data(), n), SIMDACT_OK);
+        {
+          const ScopedNarrowLoopsFrom never(SIZE_MAX);
+          ASSERT_EQ(c.Run(in, dy, wide.data(), n), SIMDACT_OK);
+        }
+        {
+          const ScopedNarrowLoopsFrom always(0);
+          ASSERT_EQ(c.Run(in, dy, narrow.data(), n), SIMDACT_OK);
+        }
         ASSERT_EQ(memcmp(wide.data(), narrow.data(), n * sizeof(float)), 0)
             << "n=" << n << " offset=" << offset;
       }
     }
   }
-  internal::g_narrow_loops_from = saved;
 }
 
 // A result does not depend on its neighbours in a vector (kernels branch per
@@ -217,8 +218,8 @@ TEST_P(ElementwiseTest, ResultsDoNotDependOnNeighbours) {
       ASSERT_EQ(c.Run(&inputs.in[i], &inputs.dy[i], &alone, 1), SIMDACT_OK);
       if (isnan(alone) && isnan(whole[i])) continue;
       ASSERT_EQ(memcmp(&alone, &whole[i], sizeof(float)), 0)
-          << "input " << inputs.in[i] << " (dy " << inputs.dy[i]
-          << "): alone " << alone << ", in the buffer " << whole[i];
+          << "input " << inputs.in[i] << " (dy " << inputs.dy[i] << "): alone "
+          << alone << ", in the buffer " << whole[i];
     }
   }
 }

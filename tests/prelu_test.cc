@@ -57,66 +57,76 @@ Data MakeData(const Shape& s, uint32_t seed) {
 
 using PReluTest = TargetTest;
 
+// At both widths of the AVX-512 loops (256-bit ones run long buffers on
+// Zen 4, kernel_set.h).
 TEST_P(PReluTest, ExactAgainstReference) {
-  for (const Shape& s : Shapes()) {
-    SCOPED_TRACE(std::to_string(s.outer) + "x" + std::to_string(s.channels) +
-                 "x" + std::to_string(s.inner));
-    const Data d =
-        MakeData(s, static_cast<uint32_t>(s.channels * 31 + s.inner));
-    const size_t n = d.x.size();
-    std::vector<float> y(n), deriv(n), dx(n), dx_from_y(n), dalpha(s.channels);
-    simdact_params p = simdact_default_params(SIMDACT_PRELU);
-    p.prelu_alpha = d.alpha.data();
-    p.channels = s.channels;
-    p.inner = s.inner;
-    ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer,
-                            s.channels, s.inner),
-              SIMDACT_OK);
-    ASSERT_EQ(
-        simdact_derivative(SIMDACT_PRELU, &p, d.x.data(), deriv.data(), n),
-        SIMDACT_OK);
-    ASSERT_EQ(simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(),
-                                     dx.data(), dalpha.data(), s.outer,
-                                     s.channels, s.inner),
-              SIMDACT_OK);
-    ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y.data(),
-                                           d.dy.data(), dx_from_y.data(), n),
-              SIMDACT_OK);
-    std::vector<double> want_dalpha(s.channels, 0.0), abs_sum(s.channels, 0.0);
-    for (size_t i = 0; i < n; ++i) {
-      const size_t c = (i / s.inner) % s.channels;
-      const double a = d.alpha[c];
-      const double f = reference::LeakyReluDerivative(d.x[i], a);
-      EXPECT_EQ(UlpDistance(
-                    y[i], static_cast<float>(reference::LeakyRelu(d.x[i], a))),
-                0u)
-          << "forward i=" << i << " x=" << d.x[i];
-      EXPECT_EQ(UlpDistance(deriv[i], static_cast<float>(f)), 0u)
-          << "derivative i=" << i;
-      EXPECT_EQ(UlpDistance(dx[i], static_cast<float>(d.dy[i] * f)), 0u)
-          << "backward i=" << i;
-      // From y: the same, except where x's sign is lost in y (alpha x
-      // underflowing to -0 still selects alpha, as x <= 0 does).
-      EXPECT_EQ(UlpDistance(dx_from_y[i], static_cast<float>(d.dy[i] * f)), 0u)
-          << "from output i=" << i << " x=" << d.x[i] << " y=" << y[i];
-      if (!(d.x[i] > 0)) {
-        want_dalpha[c] += static_cast<double>(d.dy[i]) * d.x[i];
-        abs_sum[c] += fabs(static_cast<double>(d.dy[i]) * d.x[i]);
+  for (const size_t narrow_from : {SIZE_MAX, size_t{0}}) {
+    const ScopedNarrowLoopsFrom narrow(narrow_from);
+    for (const Shape& s : Shapes()) {
+      SCOPED_TRACE(std::to_string(s.outer) + "x" + std::to_string(s.channels) +
+                   "x" + std::to_string(s.inner) +
+                   (narrow_from == 0 ? " narrow" : ""));
+      const Data d =
+          MakeData(s, static_cast<uint32_t>(s.channels * 31 + s.inner));
+      const size_t n = d.x.size();
+      std::vector<float> y(n), deriv(n), dx(n), dx_from_y(n),
+          dalpha(s.channels);
+      simdact_params p = simdact_default_params(SIMDACT_PRELU);
+      p.prelu_alpha = d.alpha.data();
+      p.channels = s.channels;
+      p.inner = s.inner;
+      ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer,
+                              s.channels, s.inner),
+                SIMDACT_OK);
+      ASSERT_EQ(
+          simdact_derivative(SIMDACT_PRELU, &p, d.x.data(), deriv.data(), n),
+          SIMDACT_OK);
+      ASSERT_EQ(simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(),
+                                       dx.data(), dalpha.data(), s.outer,
+                                       s.channels, s.inner),
+                SIMDACT_OK);
+      ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y.data(),
+                                             d.dy.data(), dx_from_y.data(), n),
+                SIMDACT_OK);
+      std::vector<double> want_dalpha(s.channels, 0.0),
+          abs_sum(s.channels, 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        const size_t c = (i / s.inner) % s.channels;
+        const double a = d.alpha[c];
+        const double f = reference::LeakyReluDerivative(d.x[i], a);
+        EXPECT_EQ(UlpDistance(y[i], static_cast<float>(
+                                        reference::LeakyRelu(d.x[i], a))),
+                  0u)
+            << "forward i=" << i << " x=" << d.x[i];
+        EXPECT_EQ(UlpDistance(deriv[i], static_cast<float>(f)), 0u)
+            << "derivative i=" << i;
+        EXPECT_EQ(UlpDistance(dx[i], static_cast<float>(d.dy[i] * f)), 0u)
+            << "backward i=" << i;
+        // From y: the same, except where x's sign is lost in y (alpha x
+        // underflowing to -0 still selects alpha, as x <= 0 does).
+        EXPECT_EQ(UlpDistance(dx_from_y[i], static_cast<float>(d.dy[i] * f)),
+                  0u)
+            << "from output i=" << i << " x=" << d.x[i] << " y=" << y[i];
+        if (!(d.x[i] > 0)) {
+          want_dalpha[c] += static_cast<double>(d.dy[i]) * d.x[i];
+          abs_sum[c] += fabs(static_cast<double>(d.dy[i]) * d.x[i]);
+        }
       }
-    }
-    // Compensated sums: |error| <= 2^-22 |sum| + 2^-40 n sum|terms|, plus the
-    // final rounding to float.
-    for (size_t c = 0; c < s.channels; ++c) {
-      const double tol = std::ldexp(fabs(want_dalpha[c]), -22) +
-                         std::ldexp(abs_sum[c] * static_cast<double>(n), -40);
-      if (!isfinite(static_cast<float>(want_dalpha[c]))) {
-        EXPECT_TRUE(isnan(dalpha[c]) ||
-                    dalpha[c] == static_cast<float>(want_dalpha[c]))
-            << "c=" << c;
-      } else {
-        EXPECT_LE(fabs(dalpha[c] - want_dalpha[c]), tol + UlpOf(want_dalpha[c]))
-            << "dalpha c=" << c << " got " << dalpha[c] << " want "
-            << want_dalpha[c];
+      // Compensated sums: |error| <= 2^-22 |sum| + 2^-40 n sum|terms|, plus the
+      // final rounding to float.
+      for (size_t c = 0; c < s.channels; ++c) {
+        const double tol = std::ldexp(fabs(want_dalpha[c]), -22) +
+                           std::ldexp(abs_sum[c] * static_cast<double>(n), -40);
+        if (!isfinite(static_cast<float>(want_dalpha[c]))) {
+          EXPECT_TRUE(isnan(dalpha[c]) ||
+                      dalpha[c] == static_cast<float>(want_dalpha[c]))
+              << "c=" << c;
+        } else {
+          EXPECT_LE(fabs(dalpha[c] - want_dalpha[c]),
+                    tol + UlpOf(want_dalpha[c]))
+              << "dalpha c=" << c << " got " << dalpha[c] << " want "
+              << want_dalpha[c];
+        }
       }
     }
   }

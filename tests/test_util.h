@@ -5,6 +5,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kernels/kernel_set.h"
 #include "simdact/simdact.h"
 
 namespace simdact {
@@ -50,6 +52,23 @@ inline float Bits(uint32_t u) {
   memcpy(&f, &u, sizeof(f));
   return f;
 }
+
+// Sets internal::g_narrow_loops_from (kernel_set.h) for a scope: 0 makes
+// the AVX-512 memory-bound loops run on 256-bit vectors at every length,
+// SIZE_MAX on 512-bit ones, whatever this CPU would get.
+class ScopedNarrowLoopsFrom {
+ public:
+  explicit ScopedNarrowLoopsFrom(size_t from)
+      : saved_(internal::g_narrow_loops_from) {
+    internal::g_narrow_loops_from = from;
+  }
+  ~ScopedNarrowLoopsFrom() { internal::g_narrow_loops_from = saved_; }
+  ScopedNarrowLoopsFrom(const ScopedNarrowLoopsFrom&) = delete;
+  ScopedNarrowLoopsFrom& operator=(const ScopedNarrowLoopsFrom&) = delete;
+
+ private:
+  size_t saved_;
+};
 
 // Values every kernel must handle, whatever its range.
 inline std::vector<float> SpecialValues() {
