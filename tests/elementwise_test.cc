@@ -150,11 +150,11 @@ TEST_P(ElementwiseTest, LengthsAlignmentsInPlace) {
                   SIMDACT_OK);
         ExpectWithinBound(c, inputs, out.data() + offset, n, nullptr);
         if (offset == 0) aligned_out.assign(out.begin(), out.begin() + n);
-        ASSERT_EQ(
-            memcmp(aligned_out.data(), out.data() + offset, n * sizeof(float)),
-            0)
-            << "n=" << n << ": results at offset " << offset
-            << " differ from those at offset 0";
+        for (size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(memcmp(&aligned_out[i], &out[offset + i], sizeof(float)), 0)
+              << "n=" << n << ": result " << i << " at offset " << offset
+              << " differs from that at offset 0";
+        }
         for (size_t i = 0; i < offset; ++i) ASSERT_EQ(out[i], kCanary);
         for (size_t i = offset + n; i < out.size(); ++i) {
           ASSERT_EQ(out[i], kCanary) << "n=" << n << " wrote past the end";
