@@ -8,7 +8,10 @@
 // --min_ms each, and the best repetition counts. One thread throughout.
 //
 //   simdact_compare [--json FILE] [--filter REGEX] [--min_ms 20] [--reps 5]
-//                   [--no_accuracy] [--list_peers]
+//                   [--no_accuracy] [--isa native|avx2] [--list_peers]
+// --isa avx2 limits everyone to AVX2 and FMA on a CPU with wider vectors:
+// simdact's avx2 target, oneDNN capped at AVX2, an Eigen compiled with -mavx2
+// -mfma; XNNPACK, which cannot be limited, is left out.
 // --list_peers prints the peer libraries compiled in (none: nothing) and exits.
 // REGEX matches names like "sigmoid.forward/4KiB" or
 // "softmax1000.backward_from_y".
@@ -119,6 +122,7 @@ struct Options {
   double min_ms = 20;
   int reps = 5;
   bool accuracy = true;
+  std::string isa = "native";  // or "avx2": everyone limited to AVX2
 };
 
 // elements/ns per library name (absent: not offered), for one case.
@@ -352,7 +356,8 @@ void WriteJson(const std::string& path, const std::vector<Case>& cases,
                const std::vector<std::unique_ptr<Peer>>& peers,
                const Options& o) {
   std::ofstream f(path);
-  f << "{\n  \"cpu\": \"" << CpuName() << "\",\n  \"threads\": 1,\n"
+  f << "{\n  \"cpu\": \"" << CpuName() << "\",\n  \"isa\": \"" << o.isa
+    << "\",\n  \"threads\": 1,\n"
     << "  \"repetitions\": " << o.reps << ",\n  \"min_ms\": " << o.min_ms
     << ",\n  \"libraries\": [";
   for (size_t i = 0; i < peers.size(); ++i) {
@@ -388,6 +393,49 @@ void WriteJson(const std::string& path, const std::vector<Case>& cases,
   f << "  ]\n}\n";
 }
 
+// Every peer compiled in, on the widest vectors it uses on this CPU.
+void AddNativePeers(std::vector<std::unique_ptr<Peer>>& peers) {
+#ifdef SIMDACT_COMPARE_XNNPACK
+  peers.push_back(MakeXnnpack());
+#endif
+#ifdef SIMDACT_COMPARE_DNNL
+  peers.push_back(MakeDnnl(/*max_isa_avx2=*/false));
+#endif
+#ifdef SIMDACT_COMPARE_EIGEN
+  peers.push_back(MakeEigen());
+#endif
+  (void)peers;
+}
+
+// The peers that can be limited to AVX2 (with FMA), for a CPU that also has
+// AVX-512: oneDNN (set_max_cpu_isa) and Eigen (compiled with -mavx2 -mfma).
+// XNNPACK chooses its kernels from CPUID and offers no limit, so it is left
+// out. Adds to `notes` what was left out; false (with a message) where this
+// build or CPU cannot do it.
+bool AddAvx2Peers(std::vector<std::unique_ptr<Peer>>& peers,
+                  std::vector<std::string>& notes) {
+  if (simdact_set_target("avx2") != SIMDACT_OK) {
+    fprintf(stderr, "error: --isa avx2: this CPU (or build) has no AVX2\n");
+    return false;
+  }
+  simdact_set_target("auto");
+#ifdef SIMDACT_COMPARE_XNNPACK
+  notes.push_back(
+      "xnnpack: left out (it picks its kernels from CPUID and cannot be "
+      "limited to AVX2)");
+#endif
+#ifdef SIMDACT_COMPARE_DNNL
+  peers.push_back(MakeDnnl(/*max_isa_avx2=*/true));
+#endif
+#if defined(SIMDACT_COMPARE_EIGEN_AVX2)
+  peers.push_back(MakeEigenAvx2());
+#elif defined(SIMDACT_COMPARE_EIGEN)
+  notes.push_back("eigen: left out (no AVX2 build of it on this platform)");
+#endif
+  (void)peers, (void)notes;
+  return true;
+}
+
 }  // namespace
 }  // namespace compare
 
@@ -410,41 +458,47 @@ int main(int argc, char** argv) {
       o.accuracy = false;
     else if (a == "--list_peers")
       list_peers = true;
+    else if (a == "--isa" && has_value &&
+             (argv[i + 1] == std::string("native") ||
+              argv[i + 1] == std::string("avx2")))
+      o.isa = argv[++i];
     else {
       fprintf(stderr,
               "usage: %s [--json FILE] [--filter REGEX] [--min_ms MS] "
-              "[--reps N] [--no_accuracy] [--list_peers]\n",
+              "[--reps N] [--no_accuracy] [--isa native|avx2] "
+              "[--list_peers]\n",
               argv[0]);
       return 2;
     }
   }
 
   std::vector<std::unique_ptr<Peer>> peers;
-#ifdef SIMDACT_COMPARE_XNNPACK
-  peers.push_back(MakeXnnpack());
-#endif
-#ifdef SIMDACT_COMPARE_DNNL
-  peers.push_back(MakeDnnl());
-#endif
-#ifdef SIMDACT_COMPARE_EIGEN
-  peers.push_back(MakeEigen());
-#endif
+  std::vector<std::string> notes;
+  if (o.isa == "avx2") {
+    if (!AddAvx2Peers(peers, notes)) return 1;
+  } else {
+    AddNativePeers(peers);
+  }
   if (list_peers) {
     for (const auto& p : peers) printf("%s\n", p->Name().c_str());
     return 0;
   }
   const bool alone = peers.empty();
-  peers.insert(peers.begin(), MakeSimdact("auto"));
+  peers.insert(peers.begin(), MakeSimdact(o.isa == "avx2" ? "avx2" : "auto",
+                                          /*suffixed=*/false));
   // Also simdact on AVX2 where the best target is wider (AVX-512).
   const std::string best =
       (simdact_set_target("auto"), simdact_active_target());
-  if (best != "avx2" && simdact_set_target("avx2") == SIMDACT_OK) {
-    peers.insert(peers.begin() + 1, MakeSimdact("avx2"));
+  if (o.isa == "native" && best != "avx2" &&
+      simdact_set_target("avx2") == SIMDACT_OK) {
+    peers.insert(peers.begin() + 1, MakeSimdact("avx2", /*suffixed=*/true));
   }
   simdact_set_target("auto");
 
-  printf("simdact vs peers, one thread, CPU: %s\n", CpuName().c_str());
+  printf("simdact vs peers, one thread, CPU: %s%s\n", CpuName().c_str(),
+         o.isa == "avx2" ? ", everyone limited to AVX2" : "");
   for (const auto& p : peers) printf("  %s\n", p->Info().c_str());
+  for (const std::string& note : notes) printf("  %s\n", note.c_str());
   if (alone) {
     printf("  (no peer library was found at build time: simdact alone)\n");
   }

@@ -5,7 +5,8 @@
 # scalar reference, at 4 KiB, 256 KiB and 64 MiB, and prints a table of
 # Gelem/s with the speed-up over the reference. Then, if the peer libraries
 # were found (tools/install_deps.sh peers, or tools/compare.sh), the
-# comparison with XNNPACK, oneDNN and Eigen (bench/simdact_compare).
+# comparison with XNNPACK, oneDNN and Eigen (bench/simdact_compare), and on
+# a CPU with AVX-512 the same limited to AVX2 (--isa avx2).
 # Extra arguments go to Google Benchmark, e.g.
 #   tools/bench.sh --benchmark_filter='sigmoid|tanh'
 #   tools/bench.sh --benchmark_out=bench.json --benchmark_out_format=json
@@ -27,4 +28,10 @@ elif [[ -z $($compare --list_peers) ]]; then
        "tools/compare.sh)."
 else
   OMP_NUM_THREADS=1 $compare --min_ms 10
+  # On a CPU with AVX-512, also everyone limited to AVX2 (XNNPACK left out).
+  if [[ $($compare --list_peers --isa avx2 2>/dev/null) ]] &&
+     grep -qw avx512f /proc/cpuinfo; then
+    echo
+    OMP_NUM_THREADS=1 $compare --min_ms 10 --isa avx2 --no_accuracy
+  fi
 fi

@@ -19,6 +19,8 @@ jq -r --arg size "$size" '
 ' "$json" >"$data"
 libs=$(head -1 "$data" | tr '\t' '\n' | tail -n +2 | wc -l)
 cpu=$(jq -r .cpu "$json")
+# "avx2": everyone was limited to AVX2 (simdact_compare --isa avx2).
+[[ $(jq -r '.isa // "native"' "$json") == avx2 ]] && cpu="$cpu, all limited to AVX2"
 
 gnuplot <<GP
 set terminal pngcairo size 1600,760 font ",11" noenhanced

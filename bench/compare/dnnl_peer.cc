@@ -7,6 +7,8 @@
 // (omp_set_num_threads(1)), one CPU engine and stream; user buffers are
 // wrapped, not copied.
 #include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <dnnl.hpp>
 #include <unordered_map>
@@ -24,8 +26,16 @@ using dt = memory::data_type;
 
 class Dnnl : public Peer {
  public:
-  Dnnl() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {
+  explicit Dnnl(bool max_isa_avx2)
+      : capped_(max_isa_avx2 && dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2) ==
+                                    dnnl::status::success),
+        engine_(dnnl::engine::kind::cpu, 0),
+        stream_(engine_) {
     omp_set_num_threads(1);
+    if (max_isa_avx2 && !capped_) {
+      fprintf(stderr, "error: oneDNN refused to limit its ISA to AVX2\n");
+      exit(1);
+    }
   }
   std::string Name() const override { return "onednn"; }
   std::string Info() const override {
@@ -34,7 +44,8 @@ class Dnnl : public Peer {
            std::to_string(v->minor) + "." + std::to_string(v->patch) +
            ", cpu runtime OpenMP, threads " +
            std::to_string(omp_get_max_threads()) + ", ISA " +
-           IsaName(dnnl::get_effective_cpu_isa());
+           IsaName(dnnl::get_effective_cpu_isa()) +
+           (capped_ ? " (limited to avx2)" : "");
   }
 
   std::function<void()> Prepare(const Problem& p, const Buffers& b) override {
@@ -162,12 +173,15 @@ class Dnnl : public Peer {
                 {DNNL_ARG_DIFF_SRC, Mem(md, b.out)}});
   }
 
+  bool capped_;  // first member: set_max_cpu_isa must precede the engine
   dnnl::engine engine_;
   dnnl::stream stream_;
 };
 
 }  // namespace
 
-std::unique_ptr<Peer> MakeDnnl() { return std::make_unique<Dnnl>(); }
+std::unique_ptr<Peer> MakeDnnl(bool max_isa_avx2) {
+  return std::make_unique<Dnnl>(max_isa_avx2);
+}
 
 }  // namespace compare

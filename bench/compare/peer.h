@@ -55,16 +55,22 @@ class Peer {
   virtual std::string Info() const { return ""; }
 };
 
-// simdact on its best target ("auto"), and forced to `target` (e.g. avx2).
-std::unique_ptr<Peer> MakeSimdact(const std::string& target);
+// simdact on its best target ("auto"), or forced to `target` (e.g. avx2).
+// Named "simdact", or "simdact-TARGET" when `suffixed`.
+std::unique_ptr<Peer> MakeSimdact(const std::string& target, bool suffixed);
 #ifdef SIMDACT_COMPARE_XNNPACK
 std::unique_ptr<Peer> MakeXnnpack();
 #endif
 #ifdef SIMDACT_COMPARE_DNNL
-std::unique_ptr<Peer> MakeDnnl();
+// With max_isa_avx2, oneDNN's JIT is limited to AVX2 (dnnl::set_max_cpu_isa,
+// which must come before oneDNN's first primitive in this process).
+std::unique_ptr<Peer> MakeDnnl(bool max_isa_avx2);
 #endif
 #ifdef SIMDACT_COMPARE_EIGEN
-std::unique_ptr<Peer> MakeEigen();
+std::unique_ptr<Peer> MakeEigen();  // SIMDACT_COMPARE_EIGEN_FLAGS
+#endif
+#ifdef SIMDACT_COMPARE_EIGEN_AVX2
+std::unique_ptr<Peer> MakeEigenAvx2();  // -mavx2 -mfma
 #endif
 
 inline size_t Rows(const Problem& p) {

@@ -28,9 +28,10 @@ simdact_activation Act(Func f) {
 
 class Simdact : public Peer {
  public:
-  explicit Simdact(std::string target) : target_(std::move(target)) {}
+  Simdact(std::string target, bool suffixed)
+      : target_(std::move(target)), suffixed_(suffixed) {}
   std::string Name() const override {
-    return target_ == "auto" ? "simdact" : "simdact-" + target_;
+    return suffixed_ ? "simdact-" + target_ : "simdact";
   }
   void Activate() override { simdact_set_target(target_.c_str()); }
   std::string Info() const override {
@@ -73,12 +74,13 @@ class Simdact : public Peer {
 
  private:
   std::string target_;
+  bool suffixed_;
 };
 
 }  // namespace
 
-std::unique_ptr<Peer> MakeSimdact(const std::string& target) {
-  return std::make_unique<Simdact>(target);
+std::unique_ptr<Peer> MakeSimdact(const std::string& target, bool suffixed) {
+  return std::make_unique<Simdact>(target, suffixed);
 }
 
 }  // namespace compare
