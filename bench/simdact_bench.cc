@@ -1,7 +1,8 @@
 // Throughput of every kernel on every target this CPU supports (and the
 // double-precision reference), at sizes that sit in L1 (4 KiB), L2 (256 KiB)
 // and DRAM (64 MiB). Google Benchmark; names are kernel/target/size, so
-// --benchmark_filter selects, e.g. 'sigmoid.*/avx2/'.
+// --benchmark_filter selects, e.g. 'sigmoid.*/avx2/'. call16/... time calls
+// of 16 floats, whose cost is mostly the call's own (checks, dispatch).
 //
 // With --table, a compact summary follows the usual output: for each size,
 // Gelem/s per kernel and target, and the speed-up of the best target over
@@ -251,6 +252,18 @@ int main(int argc, char** argv) {
             (k.name + "/" + t + "/" + size.name).c_str(),
             [k, t, size](benchmark::State& s) { Run(s, k, t, size.floats); });
       }
+    }
+  }
+  // The fixed cost of a call (argument checks, dispatch): 16 floats, e.g.
+  // --benchmark_filter=call16/ (not in --table).
+  for (const Kernel& k : Kernels()) {
+    if (k.name != "relu.forward" && k.name != "tanh.backward_from_output") {
+      continue;
+    }
+    for (const std::string& t : targets) {
+      benchmark::RegisterBenchmark(
+          ("call16/" + k.name + "/" + t).c_str(),
+          [k, t](benchmark::State& s) { Run(s, k, t, 16); });
     }
   }
   benchmark::Initialize(&n_args, args.data());
