@@ -126,6 +126,15 @@ ElementwiseFn ElementwiseForIndex(size_t index);
 // 512-bit loops, as correct. Tests set it to check both ways.
 SIMDACT_API extern size_t g_narrow_loops_from;
 
+// From which length n the x86 element-wise kernels write their output with
+// non-temporal (streaming) stores (Map1 in elementwise-inl.h): from the size
+// of the last-level cache, read from Linux's sysfs when the active target is
+// first chosen (32 MiB, 2^23 floats, on this project's Zen 4: an output that
+// large would leave the cache anyway). Unknown size, other systems, and
+// before that first choice: SIZE_MAX, never. Tests set it to check both
+// ways.
+SIMDACT_API extern size_t g_stream_stores_from;
+
 // Highway targets compiled into the library (HWY_TARGETS bits).
 int64_t CompiledTargetBits();
 // The kernels of one compiled target (a single HWY_TARGETS bit).

@@ -29,6 +29,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <vector>
@@ -345,13 +346,15 @@ HWY_INLINE void SoftmaxForwardRow(D d, const float* x, float* y, size_t n) {
   SoftmaxForwardRowMax(d, x, y, n, RowMax(d, x, n), NoTemperature());
 }
 
-// dx_i = y_i (dy_i - s) / T, s = sum(dy_i y_i); y from the output.
-template <class D, class Scale>
+// dx_i = y_i (dy_i - s) / T, s = sum(dy_i y_i); y from the output. kStream:
+// dx written with streaming stores (Map1), for tensors larger than the
+// last-level cache.
+template <bool kStream = false, class D, class Scale>
 HWY_INLINE void SoftmaxBackwardFromOutputRowT(D d, const float* y,
                                               const float* dy, float* dx,
                                               size_t n, const Scale& sc) {
   const auto s = hn::Set(d, static_cast<float>(DotInDouble(d, y, dy, n)));
-  Map2<4>(d, y, dy, dx, n, [&](hn::Vec<D> yv, hn::Vec<D> g) HWY_ATTR {
+  Map2<4, kStream>(d, y, dy, dx, n, [&](hn::Vec<D> yv, hn::Vec<D> g) HWY_ATTR {
     return sc.MulDivideGrad(d, yv, hn::Sub(g, s));
   });
 }
@@ -613,6 +616,8 @@ struct SoftmaxFamily {
                                                bool /*safe*/) {
     SoftmaxBackwardFromOutputRowT(d, y, dy, dx, n, sc);
   }
+  // FamilyRowsOfKind may run BackwardFromOutputRow with streaming stores.
+  static constexpr bool kStreamsBackwardFromOutput = true;
 
   template <class D, class Scale>
   static HWY_INLINE void ForwardColumns(D d, const float* x, float* y, size_t n,
@@ -711,6 +716,7 @@ struct SoftmaxFamily {
 };
 
 struct LogSoftmaxFamily {
+  static constexpr bool kStreamsBackwardFromOutput = false;
   template <class D, class Scale>
   static HWY_INLINE void ForwardRow(D d, const float* x, float* y, size_t n,
                                     const Scale& sc, bool safe) {
@@ -868,6 +874,23 @@ template <class Family, int kKind, class D, class Scale>
 HWY_NOINLINE void FamilyRowsOfKind(D d, const float* in, const float* dy,
                                    float* out, size_t rows, size_t n,
                                    const Scale& sc, bool safe) {
+#if SIMDACT_STREAMING_STORES
+  // Softmax backward from y is one pass of loads and stores after the dot
+  // product: for a tensor larger than the last-level cache, not in place,
+  // its rows are written with streaming stores (as RunElementwise).
+  if constexpr (kKind == internal::kBackwardFromOutput &&
+                Family::kStreamsBackwardFromOutput) {
+    if (rows * n >= internal::g_stream_stores_from && out != in && out != dy &&
+        reinterpret_cast<uintptr_t>(out) % sizeof(float) == 0) {
+      for (size_t r = 0; r < rows; ++r) {
+        const size_t offset = r * n;
+        SoftmaxBackwardFromOutputRowT<true>(d, in + offset, dy + offset,
+                                            out + offset, n, sc);
+      }
+      return;
+    }
+  }
+#endif
   for (size_t r = 0; r < rows; ++r) {
     const size_t offset = r * n;
     if (kKind == internal::kForward) {
@@ -1007,8 +1030,10 @@ HWY_INLINE V PReluValue(D d, V x, V a, V g) {
 }
 
 // Channels-last (inner == 1): rows of `channels` elements, the slope vector
-// loaded along the row.
-template <int kKind, class D>
+// loaded along the row. kStream: the whole vectors are written with
+// streaming stores (see Map1), which needs every one of them aligned
+// (PReluCanStream).
+template <int kKind, bool kStream = false, class D>
 HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
   using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
@@ -1019,19 +1044,50 @@ HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
     const V g = kKind >= internal::kBackward
                     ? LoadPadded(d, args.dy + offset + i, count)
                     : hn::Zero(d);
-    StorePartial(d, PReluValue<kKind>(d, x, a, g), args.out + offset + i,
-                 count);
+    const V y = PReluValue<kKind>(d, x, a, g);
+    if constexpr (kStream) {
+      Put<true>(d, y, args.out + offset + i);
+    } else {
+      StorePartial(d, y, args.out + offset + i, count);
+    }
   };
   for (size_t o = 0; o < args.outer; ++o) {
     const size_t offset = o * channels;
     size_t i = 0;
     for (; i + N <= channels; i += N) one_vector(offset, i, N);
-    if (i < channels) one_vector(offset, i, channels - i);
+    if (!kStream && i < channels) one_vector(offset, i, channels - i);
   }
+  if (kStream) hwy::FlushStream();
+}
+
+// Whether PReLU's channels-last loops may write with streaming stores: an
+// output larger than the last-level cache, not in place (as RunElementwise),
+// all of whose vectors are whole and aligned.
+template <class D>
+HWY_INLINE bool PReluCanStream(D d, const internal::PReluArgs& a) {
+  const size_t N = hn::Lanes(d);
+  return SIMDACT_STREAMING_STORES &&
+         a.outer * a.channels >= internal::g_stream_stores_from &&
+         a.out != a.in && a.out != a.dy && a.channels % N == 0 &&
+         reinterpret_cast<uintptr_t>(a.out) % (N * sizeof(float)) == 0;
 }
 
 template <class D>
 HWY_INLINE void PReluChannelsLastOfKind(D d, const internal::PReluArgs& a) {
+#if SIMDACT_STREAMING_STORES
+  if (PReluCanStream(d, a)) {
+    switch (a.kind) {
+      case internal::kForward:
+        return PReluChannelsLast<internal::kForward, true>(d, a);
+      case internal::kDerivative:
+        return PReluChannelsLast<internal::kDerivative, true>(d, a);
+      case internal::kBackward:
+        return PReluChannelsLast<internal::kBackward, true>(d, a);
+      default:
+        return PReluChannelsLast<internal::kBackwardFromOutput, true>(d, a);
+    }
+  }
+#endif
   switch (a.kind) {
     case internal::kForward:
       return PReluChannelsLast<internal::kForward>(d, a);
@@ -1052,7 +1108,7 @@ HWY_INLINE void PReluChannelsLastOfKind(D d, const internal::PReluArgs& a) {
 // sum of n products loses < n * 2^-53 of sum |dy x|. (Walking tiles of rows
 // column by column, with the sums in registers, ran at half of oneDNN's
 // speed at DRAM sizes: the strided order defeated the prefetchers.)
-template <bool kFull, class D>
+template <bool kFull, bool kStream = false, class D>
 HWY_INLINE void PReluBackwardStep(D d, const internal::PReluArgs& args,
                                   size_t offset, size_t i, size_t count) {
   using V = hn::Vec<D>;
@@ -1064,7 +1120,7 @@ HWY_INLINE void PReluBackwardStep(D d, const internal::PReluArgs& args,
   const V g = load(args.dy + offset + i);
   const V dx = PReluValue<internal::kBackward>(d, x, a, g);
   if (kFull) {
-    hn::StoreU(dx, d, args.out + offset + i);
+    Put<kStream>(d, dx, args.out + offset + i);
   } else {
     StorePartial(d, dx, args.out + offset + i, count);
   }
@@ -1087,7 +1143,8 @@ HWY_INLINE void PReluBackwardStep(D d, const internal::PReluArgs& args,
     hn::StoreU(hn::Add(hn::LoadU(dd, dalpha), lo), dd, dalpha);
     hn::StoreU(hn::Add(hn::LoadU(dd, dalpha + half), hi), dd, dalpha + half);
   } else {
-    HWY_ALIGN double lanes[kMaxLanes];
+    // (Zeroed: GCC cannot see that count <= 2 * half.)
+    HWY_ALIGN double lanes[kMaxLanes] = {};
     hn::Store(lo, dd, lanes);
     hn::Store(hi, dd, lanes + half);
     for (size_t k = 0; k < count; ++k) dalpha[k] += lanes[k];
@@ -1095,20 +1152,26 @@ HWY_INLINE void PReluBackwardStep(D d, const internal::PReluArgs& args,
 #endif
 }
 
-template <class D>
+template <bool kStream = false, class D>
 HWY_INLINE void PReluChannelsLastWithDalpha(D d,
                                             const internal::PReluArgs& args) {
+#if SIMDACT_STREAMING_STORES
+  if (!kStream && PReluCanStream(d, args)) {
+    return PReluChannelsLastWithDalpha<true>(d, args);
+  }
+#endif
   const size_t N = hn::Lanes(d);
   for (size_t r = 0; r < args.outer; ++r) {
     const size_t offset = r * args.channels;
     size_t i = 0;
     for (; i + N <= args.channels; i += N) {
-      PReluBackwardStep<true>(d, args, offset, i, N);
+      PReluBackwardStep<true, kStream>(d, args, offset, i, N);
     }
     if (i < args.channels) {
       PReluBackwardStep<false>(d, args, offset, i, args.channels - i);
     }
   }
+  if (kStream) hwy::FlushStream();
 }
 
 // sum(dy * x where !(x > 0)) over n elements `stride` apart, in double (the
@@ -1155,14 +1218,16 @@ void PRelu(const internal::PReluArgs& caller_args) {
   const hn::ScalableTag<float> d;
   const bool want_dalpha = a.kind == internal::kBackward && a.dalpha != nullptr;
   if (a.inner == 1 && a.channels > 1) {
-    if (want_dalpha) return PReluChannelsLastWithDalpha(d, a);
 #if SIMDACT_AVX512
     // Memory-bound: on 256-bit vectors for long buffers on Zen 4, as the
     // element-wise loops (kernel_set.h); the same bits.
     if (a.outer * a.channels >= internal::g_narrow_loops_from) {
-      return PReluChannelsLastOfKind(hn::CappedTag<float, 8>(), a);
+      const hn::CappedTag<float, 8> d8;
+      if (want_dalpha) return PReluChannelsLastWithDalpha(d8, a);
+      return PReluChannelsLastOfKind(d8, a);
     }
 #endif
+    if (want_dalpha) return PReluChannelsLastWithDalpha(d, a);
     return PReluChannelsLastOfKind(d, a);
   }
   for (size_t o = 0; o < a.outer; ++o) {

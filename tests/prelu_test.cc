@@ -58,35 +58,42 @@ Data MakeData(const Shape& s, uint32_t seed) {
 using PReluTest = TargetTest;
 
 // At both widths of the AVX-512 loops (256-bit ones run long buffers on
-// Zen 4, kernel_set.h).
+// Zen 4, kernel_set.h), and with streaming stores (x86, outputs larger than
+// the last-level cache; forced here) into 64-byte aligned outputs, which
+// the channels-last loops need for them.
 TEST_P(PReluTest, ExactAgainstReference) {
-  for (const size_t narrow_from : {SIZE_MAX, size_t{0}}) {
-    const ScopedNarrowLoopsFrom narrow(narrow_from);
+  for (int mode = 0; mode < 4; ++mode) {
+    const bool narrow = mode & 1, stream = mode & 2;
+    const ScopedNarrowLoopsFrom narrow_from(narrow ? 0 : SIZE_MAX);
+    const ScopedStreamStoresFrom stream_from(stream ? 0 : SIZE_MAX);
     for (const Shape& s : Shapes()) {
       SCOPED_TRACE(std::to_string(s.outer) + "x" + std::to_string(s.channels) +
-                   "x" + std::to_string(s.inner) +
-                   (narrow_from == 0 ? " narrow" : ""));
+                   "x" + std::to_string(s.inner) + (narrow ? " narrow" : "") +
+                   (stream ? " streaming stores" : ""));
       const Data d =
           MakeData(s, static_cast<uint32_t>(s.channels * 31 + s.inner));
       const size_t n = d.x.size();
-      std::vector<float> y(n), deriv(n), dx(n), dx_from_y(n),
-          dalpha(s.channels);
+      std::vector<float> y_storage(n + 16), deriv_storage(n + 16),
+          dx_storage(n + 16), dx_from_y_storage(n + 16), dalpha(s.channels);
+      float* y = Aligned64(y_storage);
+      float* deriv = Aligned64(deriv_storage);
+      float* dx = Aligned64(dx_storage);
+      float* dx_from_y = Aligned64(dx_from_y_storage);
       simdact_params p = simdact_default_params(SIMDACT_PRELU);
       p.prelu_alpha = d.alpha.data();
       p.channels = s.channels;
       p.inner = s.inner;
-      ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y.data(), s.outer,
+      ASSERT_EQ(simdact_prelu(d.x.data(), d.alpha.data(), y, s.outer,
                               s.channels, s.inner),
                 SIMDACT_OK);
-      ASSERT_EQ(
-          simdact_derivative(SIMDACT_PRELU, &p, d.x.data(), deriv.data(), n),
-          SIMDACT_OK);
-      ASSERT_EQ(simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(),
-                                       dx.data(), dalpha.data(), s.outer,
-                                       s.channels, s.inner),
+      ASSERT_EQ(simdact_derivative(SIMDACT_PRELU, &p, d.x.data(), deriv, n),
                 SIMDACT_OK);
-      ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y.data(),
-                                             d.dy.data(), dx_from_y.data(), n),
+      ASSERT_EQ(
+          simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(), dx,
+                                 dalpha.data(), s.outer, s.channels, s.inner),
+          SIMDACT_OK);
+      ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y, d.dy.data(),
+                                             dx_from_y, n),
                 SIMDACT_OK);
       std::vector<double> want_dalpha(s.channels, 0.0),
           abs_sum(s.channels, 0.0);

@@ -53,22 +53,45 @@ inline float Bits(uint32_t u) {
   return f;
 }
 
-// Sets internal::g_narrow_loops_from (kernel_set.h) for a scope: 0 makes
-// the AVX-512 memory-bound loops run on 256-bit vectors at every length,
-// SIZE_MAX on 512-bit ones, whatever this CPU would get.
-class ScopedNarrowLoopsFrom {
+// Sets one of the library's length thresholds (kernel_set.h) for a scope.
+class ScopedThreshold {
  public:
-  explicit ScopedNarrowLoopsFrom(size_t from)
-      : saved_(internal::g_narrow_loops_from) {
-    internal::g_narrow_loops_from = from;
+  ScopedThreshold(size_t& threshold, size_t value)
+      : threshold_(threshold), saved_(threshold) {
+    threshold = value;
   }
-  ~ScopedNarrowLoopsFrom() { internal::g_narrow_loops_from = saved_; }
-  ScopedNarrowLoopsFrom(const ScopedNarrowLoopsFrom&) = delete;
-  ScopedNarrowLoopsFrom& operator=(const ScopedNarrowLoopsFrom&) = delete;
+  ~ScopedThreshold() { threshold_ = saved_; }
+  ScopedThreshold(const ScopedThreshold&) = delete;
+  ScopedThreshold& operator=(const ScopedThreshold&) = delete;
 
  private:
+  size_t& threshold_;
   size_t saved_;
 };
+
+// internal::g_narrow_loops_from: 0 makes the AVX-512 memory-bound loops run
+// on 256-bit vectors at every length, SIZE_MAX on 512-bit ones, whatever
+// this CPU would get.
+struct ScopedNarrowLoopsFrom : ScopedThreshold {
+  explicit ScopedNarrowLoopsFrom(size_t from)
+      : ScopedThreshold(internal::g_narrow_loops_from, from) {}
+};
+
+// internal::g_stream_stores_from: 0 makes the x86 memory-bound loops write
+// with streaming stores at every length, SIZE_MAX never, whatever this
+// CPU's last-level cache would give.
+struct ScopedStreamStoresFrom : ScopedThreshold {
+  explicit ScopedStreamStoresFrom(size_t from)
+      : ScopedThreshold(internal::g_stream_stores_from, from) {}
+};
+
+// The first element of v whose address is a multiple of 64 bytes (v must
+// have 15 floats to spare), for tests that need a given alignment.
+inline float* Aligned64(std::vector<float>& v) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(v.data());
+  const uintptr_t misaligned = p % 64;
+  return v.data() + (misaligned ? (64 - misaligned) / sizeof(float) : 0);
+}
 
 // Values every kernel must handle, whatever its range.
 inline std::vector<float> SpecialValues() {
