@@ -52,6 +52,12 @@ struct Size {
 };
 constexpr Size kSizes[] = {
     {"4KiB", 1024}, {"256KiB", 64 * 1024}, {"64MiB", 16 * 1024 * 1024}};
+// Where the memory roof (the "copy" loop, bench/compare/copy_roof.cc) is the
+// target: issue 4 asks for >= 0.95x of it there.
+const std::string kDramSize = "64MiB";
+
+// The roof is measured with the libraries but is not one of them.
+bool IsRoof(const std::string& name) { return name == "copy"; }
 
 struct Case {
   std::string name, size;  // e.g. "softmax1000.forward", "256KiB"
@@ -149,7 +155,7 @@ Rates Measure(const Case& c, const Buffers& b,
     iters = std::max<size_t>(1, static_cast<size_t>(o.min_ms * 1e6 / ns));
     calls.push_back(
         {peer.get(), fn, iters, std::numeric_limits<double>::max()});
-    if (c.problem.n > (1u << 20)) continue;
+    if (c.problem.n > (1u << 20) || IsRoof(peer->Name())) continue;
     // Sanity: every library computes the same thing as simdact.
     if (expected.empty()) {
       expected.assign(b.out, b.out + c.problem.n);
@@ -253,6 +259,7 @@ std::vector<Accuracy> MeasureAccuracy(
   for (Func f : {Func::kRelu, Func::kLeakyRelu, Func::kElu, Func::kSigmoid,
                  Func::kTanh}) {
     for (const auto& peer : peers) {
+      if (IsRoof(peer->Name())) continue;
       std::function<void()> fn = peer->Prepare({f, Kind::kForward, n, 0}, b);
       if (!fn) continue;
       peer->Activate();
@@ -287,14 +294,23 @@ std::vector<std::string> PeerNames(
   return names;
 }
 
-// simdact (or simdact-TARGET) over the best library not named simdact*.
+// simdact (or simdact-TARGET) over the best library not named simdact*
+// (the roof is not a library).
 double Ratio(const Rates& r, const std::string& lib) {
   double best_peer = 0;
   for (const auto& [name, rate] : r) {
-    if (name.rfind("simdact", 0) != 0) best_peer = std::max(best_peer, rate);
+    if (name.rfind("simdact", 0) != 0 && !IsRoof(name)) {
+      best_peer = std::max(best_peer, rate);
+    }
   }
   const auto it = r.find(lib);
   return it == r.end() || best_peer == 0 ? 0 : it->second / best_peer;
+}
+
+// simdact over the memory roof, or 0 where it was not measured.
+double RoofRatio(const Rates& r) {
+  const auto roof = r.find("copy"), it = r.find("simdact");
+  return roof == r.end() || it == r.end() ? 0 : it->second / roof->second;
 }
 
 void PrintTable(const std::vector<Case>& cases, const std::vector<Rates>& rates,
@@ -306,7 +322,8 @@ void PrintTable(const std::vector<Case>& cases, const std::vector<Rates>& rates,
       size = cases[i].size;
       printf("\n[%s]\n%-30s", size.c_str(), "elements/ns");
       for (const std::string& l : libs) printf("%13s", l.c_str());
-      printf("%9s%s\n", "ratio", avx2 ? "  ratio-avx2" : "");
+      printf("%9s%s%s\n", "ratio", avx2 ? "  ratio-avx2" : "",
+             size == kDramSize ? "  vs copy" : "");
     }
     printf("%-30s", cases[i].name.c_str());
     for (const std::string& l : libs) {
@@ -322,6 +339,9 @@ void PrintTable(const std::vector<Case>& cases, const std::vector<Rates>& rates,
     else
       printf("%9s", "-");
     if (avx2 && ratio > 0) printf("%11.2fx", Ratio(rates[i], "simdact-avx2"));
+    if (size == kDramSize && RoofRatio(rates[i]) > 0) {
+      printf("%8.2fx", RoofRatio(rates[i]));
+    }
     printf("\n");
   }
 }
@@ -360,11 +380,19 @@ void WriteJson(const std::string& path, const std::vector<Case>& cases,
     << "\",\n  \"threads\": 1,\n"
     << "  \"repetitions\": " << o.reps << ",\n  \"min_ms\": " << o.min_ms
     << ",\n  \"libraries\": [";
-  for (size_t i = 0; i < peers.size(); ++i) {
-    f << (i ? ", " : "") << "{\"name\": \"" << peers[i]->Name()
-      << "\", \"info\": \"" << peers[i]->Info() << "\"}";
+  std::string roof;  // the roof's "info" (its rates are in elements_per_ns)
+  bool first_lib = true;
+  for (const auto& peer : peers) {
+    if (IsRoof(peer->Name())) {
+      roof = peer->Info();
+      continue;
+    }
+    f << (first_lib ? "" : ", ") << "{\"name\": \"" << peer->Name()
+      << "\", \"info\": \"" << peer->Info() << "\"}";
+    first_lib = false;
   }
-  f << "],\n  \"results\": [\n";
+  f << "],\n  \"roof\": {\"name\": \"copy\", \"info\": \"" << roof
+    << "\"},\n  \"results\": [\n";
   for (size_t i = 0; i < cases.size(); ++i) {
     const Problem& p = cases[i].problem;
     f << "    {\"name\": \"" << cases[i].name << "\", \"function\": \""
@@ -377,7 +405,9 @@ void WriteJson(const std::string& path, const std::vector<Case>& cases,
       first = false;
     }
     const double r = Ratio(rates[i], "simdact");
-    f << "}, \"ratio_simdact_best_peer\": " << (r > 0 ? Num(r) : "null") << "}"
+    const double roof = RoofRatio(rates[i]);
+    f << "}, \"ratio_simdact_best_peer\": " << (r > 0 ? Num(r) : "null")
+      << ", \"ratio_simdact_copy\": " << (roof > 0 ? Num(roof) : "null") << "}"
       << (i + 1 < cases.size() ? "," : "") << "\n";
   }
   f << "  ],\n  \"accuracy\": [\n";
@@ -494,6 +524,7 @@ int main(int argc, char** argv) {
     peers.insert(peers.begin() + 1, MakeSimdact("avx2", /*suffixed=*/true));
   }
   simdact_set_target("auto");
+  peers.push_back(MakeCopyRoof());
 
   printf("simdact vs peers, one thread, CPU: %s%s\n", CpuName().c_str(),
          o.isa == "avx2" ? ", everyone limited to AVX2" : "");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the comparison benchmark's JSON (bench/simdact_compare --json) as
 # the README's Markdown table: per kernel and size, simdact / fastest peer
-# (named), and simdact forced to avx2 / the same peer where it was run.
+# (named), and simdact forced to avx2 / the same peer where it was run; at
+# 64 MiB also simdact / the memory roof ("copy", which is not a peer).
 # Needs jq.
 #   tools/compare_table.sh build/compare/compare.json
 set -euo pipefail
@@ -13,11 +14,15 @@ jq -r '
     | "\($c / 100 | floor).\($cents)";
   def cell:
     .elements_per_ns as $e
-    | ($e | to_entries | map(select(.key | startswith("simdact") | not))
+    | ($e | to_entries
+       | map(select((.key | startswith("simdact") | not) and .key != "copy"))
        | max_by(.value)) as $best
     | "\($e.simdact / $best.value | two) (\($best.key))"
       + (if $e["simdact-avx2"] then
            " · avx2 \($e["simdact-avx2"] / $best.value | two)"
+         else "" end)
+      + (if .size == "64MiB" and $e.copy then
+           " · copy \($e.simdact / $e.copy | two)"
          else "" end);
   .results as $results
   | "| kernel | 4 KiB (L1) | 256 KiB (L2) | 64 MiB (DRAM) |",

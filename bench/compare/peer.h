@@ -58,6 +58,9 @@ class Peer {
 // simdact on its best target ("auto"), or forced to `target` (e.g. avx2).
 // Named "simdact", or "simdact-TARGET" when `suffixed`.
 std::unique_ptr<Peer> MakeSimdact(const std::string& target, bool suffixed);
+// Not a library: the memory roof, a loop that only reads the kernel's
+// inputs and writes its output (bench/compare/copy_roof.cc), named "copy".
+std::unique_ptr<Peer> MakeCopyRoof();
 #ifdef SIMDACT_COMPARE_XNNPACK
 std::unique_ptr<Peer> MakeXnnpack();
 #endif

@@ -1,6 +1,11 @@
 // simdact as a "peer" of the comparison benchmark: every function and kind,
 // on the target chosen by the name ("auto" = best this CPU supports).
+#include <stdint.h>
+
+#include <string>
+
 #include "bench/compare/peer.h"
+#include "kernels/kernel_set.h"
 #include "simdact/simdact.h"
 
 namespace compare {
@@ -38,6 +43,11 @@ class Simdact : public Peer {
     simdact_set_target(target_.c_str());
     std::string s = Name() + ": target " + simdact_active_target();
     simdact_set_target("auto");
+    const size_t from = simdact::internal::g_stream_stores_from;
+    s += from == SIZE_MAX
+             ? ", plain stores"
+             : ", streaming stores from outputs of " +
+                   std::to_string(from * sizeof(float) >> 20) + " MiB";
     return s;
   }
 
