@@ -1,5 +1,6 @@
 // Generator of the polynomial coefficients in kernels/erf-inl.h (not part of
-// the library). Build and run: g++ -O2 -o /tmp/gelu_fit tools/gelu_fit.cc
+// the library). Build and run from the repository root: g++ -O2 -I . -o
+// /tmp/gelu_fit tools/gelu_fit.cc
 // && /tmp/gelu_fit
 //
 // Each function is fitted in long double by weighted least squares on
@@ -17,41 +18,9 @@
 #include <functional>
 #include <vector>
 
-using LD = long double;
-using Fn = std::function<LD(LD)>;
+#include "tools/least_squares.h"
 
-// Solves the least-squares problem min |W (A c - b)| with Householder QR.
-static std::vector<LD> LeastSquares(std::vector<std::vector<LD>> a,
-                                    std::vector<LD> b) {
-  const size_t m = a.size(), n = a[0].size();
-  for (size_t k = 0; k < n; ++k) {
-    LD norm = 0;
-    for (size_t i = k; i < m; ++i) norm += a[i][k] * a[i][k];
-    norm = sqrtl(norm);
-    if (a[k][k] > 0) norm = -norm;
-    std::vector<LD> v(m, 0);
-    for (size_t i = k; i < m; ++i) v[i] = a[i][k];
-    v[k] -= norm;
-    LD vv = 0;
-    for (size_t i = k; i < m; ++i) vv += v[i] * v[i];
-    if (vv == 0) continue;
-    for (size_t j = k; j < n; ++j) {
-      LD d = 0;
-      for (size_t i = k; i < m; ++i) d += v[i] * a[i][j];
-      for (size_t i = k; i < m; ++i) a[i][j] -= 2 * d / vv * v[i];
-    }
-    LD d = 0;
-    for (size_t i = k; i < m; ++i) d += v[i] * b[i];
-    for (size_t i = k; i < m; ++i) b[i] -= 2 * d / vv * v[i];
-  }
-  std::vector<LD> c(n);
-  for (size_t k = n; k-- > 0;) {
-    LD s = b[k];
-    for (size_t j = k + 1; j < n; ++j) s -= a[k][j] * c[j];
-    c[k] = s / a[k][k];
-  }
-  return c;
-}
+using Fn = std::function<LD(LD)>;
 
 static LD Horner(const std::vector<LD>& c, LD t) {
   LD r = 0;
