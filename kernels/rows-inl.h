@@ -880,8 +880,7 @@ HWY_NOINLINE void FamilyRowsOfKind(D d, const float* in, const float* dy,
   // its rows are written with streaming stores (as RunElementwise).
   if constexpr (kKind == internal::kBackwardFromOutput &&
                 Family::kStreamsBackwardFromOutput) {
-    if (rows * n >= internal::g_stream_stores_from && out != in && out != dy &&
-        reinterpret_cast<uintptr_t>(out) % sizeof(float) == 0) {
+    if (StreamsOutput(rows * n, in, dy, out)) {
       for (size_t r = 0; r < rows; ++r) {
         const size_t offset = r * n;
         SoftmaxBackwardFromOutputRowT<true>(d, in + offset, dy + offset,
@@ -1066,37 +1065,27 @@ HWY_INLINE void PReluChannelsLast(D d, const internal::PReluArgs& args) {
 template <class D>
 HWY_INLINE bool PReluCanStream(D d, const internal::PReluArgs& a) {
   const size_t N = hn::Lanes(d);
-  return SIMDACT_STREAMING_STORES &&
-         a.outer * a.channels >= internal::g_stream_stores_from &&
-         a.out != a.in && a.out != a.dy && a.channels % N == 0 &&
+  return StreamsOutput(a.outer * a.channels, a.in, a.dy, a.out) &&
+         a.channels % N == 0 &&
          reinterpret_cast<uintptr_t>(a.out) % (N * sizeof(float)) == 0;
 }
 
-template <class D>
+template <bool kStream = false, class D>
 HWY_INLINE void PReluChannelsLastOfKind(D d, const internal::PReluArgs& a) {
 #if SIMDACT_STREAMING_STORES
-  if (PReluCanStream(d, a)) {
-    switch (a.kind) {
-      case internal::kForward:
-        return PReluChannelsLast<internal::kForward, true>(d, a);
-      case internal::kDerivative:
-        return PReluChannelsLast<internal::kDerivative, true>(d, a);
-      case internal::kBackward:
-        return PReluChannelsLast<internal::kBackward, true>(d, a);
-      default:
-        return PReluChannelsLast<internal::kBackwardFromOutput, true>(d, a);
-    }
+  if (!kStream && PReluCanStream(d, a)) {
+    return PReluChannelsLastOfKind<true>(d, a);
   }
 #endif
   switch (a.kind) {
     case internal::kForward:
-      return PReluChannelsLast<internal::kForward>(d, a);
+      return PReluChannelsLast<internal::kForward, kStream>(d, a);
     case internal::kDerivative:
-      return PReluChannelsLast<internal::kDerivative>(d, a);
+      return PReluChannelsLast<internal::kDerivative, kStream>(d, a);
     case internal::kBackward:
-      return PReluChannelsLast<internal::kBackward>(d, a);
+      return PReluChannelsLast<internal::kBackward, kStream>(d, a);
     default:
-      return PReluChannelsLast<internal::kBackwardFromOutput>(d, a);
+      return PReluChannelsLast<internal::kBackwardFromOutput, kStream>(d, a);
   }
 }
 
