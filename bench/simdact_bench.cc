@@ -141,7 +141,12 @@ void Run(benchmark::State& state, const Kernel& k, const std::string& target,
     return;
   }
   Buffers& b = BuffersFor(n);
-  const simdact_params p = ParamsFor(k.act, k.variant);
+  simdact_params p = ParamsFor(k.act, k.variant);
+  // A call shorter than a row (call16/) is one row of n.
+  if ((k.act == SIMDACT_SOFTMAX || k.act == SIMDACT_LOG_SOFTMAX) &&
+      p.softmax_inner <= 1 && n < p.softmax_cols) {
+    p.softmax_cols = n;
+  }
   for (auto _ : state) {
     const simdact_status s =
         Call(k, p, b.x.data(), b.dy.data(), b.out.data(), n);
@@ -257,7 +262,8 @@ int main(int argc, char** argv) {
   // The fixed cost of a call (argument checks, dispatch): 16 floats, e.g.
   // --benchmark_filter=call16/ (not in --table).
   for (const Kernel& k : Kernels()) {
-    if (k.name != "relu.forward" && k.name != "tanh.backward_from_output") {
+    if (k.name != "relu.forward" && k.name != "tanh.backward_from_output" &&
+        k.name != "softmax.backward_from_output") {
       continue;
     }
     for (const std::string& t : targets) {

@@ -163,6 +163,85 @@ TEST(CApi, ShapesAndOverflow) {
   EXPECT_TRUE(y.Untouched());
 }
 
+// Softmax and PReLU each have their own checks (c_api.cc: RunRows,
+// RunPRelu), made in one order: parameters, shape, kind, overlap. Each case
+// below breaks one or two of them; nothing may be written.
+TEST(CApi, RowAndPReluChecks) {
+  std::vector<float> buf(64, 0.5f);
+  Guarded out(12);
+  float* x = buf.data();
+  simdact_params p = simdact_default_params(SIMDACT_SOFTMAX);
+  p.softmax_cols = 4;
+  p.softmax_inner = SIZE_MAX / 2;
+  EXPECT_EQ(simdact_forward(SIMDACT_SOFTMAX, &p, x, out.v.data(), 12),
+            SIMDACT_ERROR_SIZE_OVERFLOW);
+  p.softmax_inner = 1;
+  p.temperature = 0.0f;  // and a bad shape: the parameter comes first
+  EXPECT_EQ(simdact_forward(SIMDACT_SOFTMAX, &p, x, out.v.data(), 10),
+            SIMDACT_ERROR_INVALID_PARAMETER);
+  p.temperature = 1.0f;
+  // A bad shape and kind: the shape first; then the kind before overlap.
+  EXPECT_EQ(simdact_derivative(SIMDACT_LOG_SOFTMAX, &p, x, out.v.data(), 10),
+            SIMDACT_ERROR_SHAPE);
+  EXPECT_EQ(simdact_derivative(SIMDACT_SOFTMAX, &p, x, x + 1, 12),
+            SIMDACT_ERROR_UNDEFINED);
+  EXPECT_EQ(simdact_forward(SIMDACT_SOFTMAX, &p, x, x + 4, 12),
+            SIMDACT_ERROR_OVERLAP);
+  EXPECT_EQ(
+      simdact_backward_from_output(SIMDACT_SOFTMAX, &p, x, x + 16, x + 20, 12),
+      SIMDACT_ERROR_OVERLAP);
+  p.softmax_cols = 0;  // cols 0 fits only n = 0
+  EXPECT_EQ(simdact_forward(SIMDACT_SOFTMAX, &p, x, out.v.data(), 0),
+            SIMDACT_OK);
+
+  const float alpha[4] = {0.25f, 0.25f, 0.25f, 0.25f};
+  const float bad_alpha[4] = {0.25f, NAN, 0.25f, 0.25f};
+  simdact_params q = simdact_default_params(SIMDACT_PRELU);
+  q.prelu_alpha = bad_alpha;
+  q.channels = 4;
+  q.inner = 1;
+  // Shape, then the slopes (null, not finite), then overlap.
+  EXPECT_EQ(simdact_forward(SIMDACT_PRELU, &q, x, out.v.data(), 10),
+            SIMDACT_ERROR_SHAPE);
+  EXPECT_EQ(simdact_forward(SIMDACT_PRELU, &q, x, out.v.data(), 12),
+            SIMDACT_ERROR_INVALID_PARAMETER);
+  q.prelu_alpha = nullptr;
+  EXPECT_EQ(simdact_forward(SIMDACT_PRELU, &q, x, out.v.data(), 12),
+            SIMDACT_ERROR_NULL_POINTER);
+  q.prelu_alpha = x + 40;  // the slopes inside the output
+  EXPECT_EQ(simdact_forward(SIMDACT_PRELU, &q, x, x + 32, 12),
+            SIMDACT_ERROR_OVERLAP);
+  q.prelu_alpha = alpha;
+  EXPECT_EQ(simdact_forward(SIMDACT_PRELU, &q, x, x + 2, 12),
+            SIMDACT_ERROR_OVERLAP);
+  q.channels = 0;  // no channels fits only n = 0, with or without slopes
+  q.prelu_alpha = nullptr;
+  EXPECT_EQ(simdact_forward(SIMDACT_PRELU, &q, x, out.v.data(), 0), SIMDACT_OK);
+  EXPECT_TRUE(out.Untouched());
+  EXPECT_EQ(buf, std::vector<float>(64, 0.5f));
+}
+
+// Every row of a multi-row call is computed (the row count is n / cols; one
+// row takes no division).
+TEST(CApi, SoftmaxComputesEveryRow) {
+  for (size_t rows : {1, 2, 3, 7}) {
+    const size_t cols = 5;
+    std::vector<float> x(rows * cols), y(rows * cols, kCanary);
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = 0.25f * static_cast<float>(i % 7);
+    simdact_params p = simdact_default_params(SIMDACT_SOFTMAX);
+    p.softmax_cols = cols;
+    ASSERT_EQ(
+        simdact_forward(SIMDACT_SOFTMAX, &p, x.data(), y.data(), x.size()),
+        SIMDACT_OK);
+    for (size_t r = 0; r < rows; ++r) {
+      double sum = 0.0;
+      for (size_t c = 0; c < cols; ++c) sum += y[r * cols + c];
+      EXPECT_NEAR(sum, 1.0, 1e-6) << "rows " << rows << " row " << r;
+    }
+  }
+}
+
 TEST(CApi, Overlap) {
   std::vector<float> buf(32, 0.5f);
   const std::vector<float> before = buf;
