@@ -282,7 +282,10 @@ SIMDACT_NOINLINE simdact_status RunElementwise(simdact_activation act,
   if (BadOutputOverlap(kind, in, dy, out, n)) return SIMDACT_ERROR_OVERLAP;
   if (n == 0) return SIMDACT_OK;
   const ElementwiseParams ep{params.alpha, params.beta, params.threshold};
-  Kernels().elementwise(act, kind, ep, in, dy, out, n);
+  static_assert(
+      SIMDACT_RRELU < kElementwiseOpEnd && SIMDACT_LINEAR < kElementwiseOpEnd,
+      "every element-wise activation has a row of kernels");
+  Kernels().elementwise[act][kind](ep, in, dy, out, n);
   return SIMDACT_OK;
 }
 

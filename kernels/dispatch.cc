@@ -36,7 +36,7 @@ KernelSet KernelsForTarget(int64_t target_bit) {
   chosen.Update(target_bit);
   const size_t index = chosen.GetIndex();
 #endif
-  return KernelSet{ElementwiseForIndex(index),
+  return KernelSet{ElementwiseKernelsForIndex(index),
                    HWY_DISPATCH_TABLE(SoftmaxRows)[index],
                    HWY_DISPATCH_TABLE(PRelu)[index],
                    HWY_DISPATCH_TABLE(LogSoftmaxRows)[index],

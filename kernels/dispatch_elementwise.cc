@@ -14,10 +14,10 @@
 namespace simdact {
 namespace internal {
 
-HWY_EXPORT(Elementwise);
+HWY_EXPORT(ElementwiseKernels);
 
-ElementwiseFn ElementwiseForIndex(size_t index) {
-  return HWY_DISPATCH_TABLE(Elementwise)[index];
+const ElementwiseKernelRow* ElementwiseKernelsForIndex(size_t index) {
+  return HWY_DISPATCH_TABLE(ElementwiseKernels)[index]();
 }
 
 }  // namespace internal

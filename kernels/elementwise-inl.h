@@ -515,9 +515,10 @@ HWY_INLINE void RunMemoryBound(D d, const Act& act, int kind, const float* in,
   }
 }
 
-// Runs one kind of one activation over a buffer. Not inlined: each
-// activation's loops get a function of their own, so a call pays only for
-// its own prologue, not for that of a switch over every activation. Loops
+// Runs one kind of one activation over a buffer. Inlined into one function
+// for each activation and kind (ElementwiseOfKind in more_activations-inl.h,
+// the entries of KernelSet::elementwise), so a call pays only for its own
+// loop's prologue, not for switches over every activation and kind. Loops
 // of a few operations (kCheap activations, and f' in y) are unrolled by
 // four (a 4 KiB ReLU: about 0.65 ns a vector, kernel alone, on Zen 4);
 // unrolling the long ones gained nothing measurable in tools/compare.sh
@@ -531,8 +532,8 @@ HWY_INLINE void RunMemoryBound(D d, const Act& act, int kind, const float* in,
 // its half-written lines long enough in the write-combining buffers for
 // them to be flushed in parts.
 template <class Act>
-HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
-                                 const float* dy, float* out, size_t n) {
+HWY_INLINE void RunElementwiseInline(const Act& act, int kind, const float* in,
+                                     const float* dy, float* out, size_t n) {
   const hn::ScalableTag<float> d;
   if (!IsCheap<Act>::value && kind != internal::kBackwardFromOutput) {
     return RunKind<1>(d, act, kind, in, dy, out, n);
@@ -553,6 +554,13 @@ HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
   if (narrow) return RunMemoryBound<false>(d8, act, kind, in, dy, out, n);
 #endif
   RunMemoryBound<false>(d, act, kind, in, dy, out, n);
+}
+
+// As RunElementwiseInline, in a function of its own (PReLU's blocks).
+template <class Act>
+HWY_NOINLINE void RunElementwise(const Act& act, int kind, const float* in,
+                                 const float* dy, float* out, size_t n) {
+  RunElementwiseInline(act, kind, in, dy, out, n);
 }
 
 }  // namespace HWY_NAMESPACE

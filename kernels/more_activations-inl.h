@@ -801,78 +801,94 @@ struct TanhshrinkOp {
   }
 };
 
-// The per-target entry point of every element-wise activation
-// (KernelSet::elementwise).
-void Elementwise(int op, int kind, const internal::ElementwiseParams& p,
-                 const float* in, const float* dy, float* out, size_t n) {
-  switch (op) {
-    case internal::kRelu:
-      return RunElementwise(ReluOp(), kind, in, dy, out, n);
-    case internal::kLeakyRelu:
-      return RunElementwise(LeakyReluOp{p.alpha}, kind, in, dy, out, n);
-    case internal::kElu:
-      return RunElementwise(EluOp{p.alpha}, kind, in, dy, out, n);
-    case internal::kSigmoid:
-      return RunElementwise(SigmoidOp(), kind, in, dy, out, n);
-    case internal::kTanh:
-      return RunElementwise(TanhOp(), kind, in, dy, out, n);
-    case internal::kSilu:
-      return RunElementwise(SiluOp{p.beta}, kind, in, dy, out, n);
-    case internal::kGelu:
-      return RunElementwise(GeluOp(), kind, in, dy, out, n);
-    case internal::kGeluTanh:
-      return RunElementwise(GeluTanhOp(), kind, in, dy, out, n);
-    case internal::kMish:
-      return RunElementwise(MishOp(), kind, in, dy, out, n);
-    case internal::kSoftplus:
-      return RunElementwise(SoftplusOp{p.beta, p.threshold}, kind, in, dy, out,
-                            n);
-    case internal::kSoftsign:
-      return RunElementwise(SoftsignOp(), kind, in, dy, out, n);
-    case internal::kSelu:
-      return RunElementwise(SeluOp(), kind, in, dy, out, n);
-    case internal::kCelu:
-      return RunElementwise(CeluOp{p.alpha}, kind, in, dy, out, n);
-    case internal::kHardSigmoid:
-      return RunElementwise(HardSigmoidOp(), kind, in, dy, out, n);
-    case internal::kHardSwish:
-      return RunElementwise(HardSwishOp(), kind, in, dy, out, n);
-    case internal::kRelu6:
-      return RunElementwise(HardtanhOp{0.0f, 6.0f}, kind, in, dy, out, n);
-    case internal::kHardtanh:
-      return RunElementwise(HardtanhOp{p.alpha, p.beta}, kind, in, dy, out, n);
-    case internal::kLogSigmoid:
-      return RunElementwise(LogSigmoidOp(), kind, in, dy, out, n);
-    case internal::kTanhshrink:
-      return RunElementwise(TanhshrinkOp(), kind, in, dy, out, n);
-    case internal::kSoftshrink:
-      return RunElementwise(SoftshrinkOp{p.alpha}, kind, in, dy, out, n);
-    case internal::kHardshrink:
-      return RunElementwise(HardshrinkOp{p.alpha}, kind, in, dy, out, n);
-    case internal::kExponential:
-      return RunElementwise(ExponentialOp(), kind, in, dy, out, n);
-    case internal::kLinear:
-      return RunElementwise(LinearOp(), kind, in, dy, out, n);
-    // kernels/piecewise-inl.h.
-    case internal::kReluGeneral:
-      return RunElementwise(ReluGeneralOp{p.alpha, p.beta, p.threshold}, kind,
-                            in, dy, out, n);
-    case internal::kHardSigmoidGeneral:
-      return RunElementwise(HardSigmoidGeneralOp{p.alpha, p.beta}, kind, in, dy,
-                            out, n);
-    case internal::kThreshold:
-      return RunElementwise(ThresholdOp{p.threshold, p.alpha}, kind, in, dy,
-                            out, n);
-    case internal::kSquareplus:
-      return RunElementwise(SquareplusOp{p.alpha}, kind, in, dy, out, n);
-    case internal::kSparsePlus:
-      return RunElementwise(SparsePlusOp(), kind, in, dy, out, n);
-    case internal::kSparseSigmoid:
-      return RunElementwise(SparseSigmoidOp(), kind, in, dy, out, n);
-    case internal::kRrelu:
-      return RunElementwise(LeakyReluOp{RreluSlope(p.alpha, p.beta)}, kind, in,
-                            dy, out, n);
+// Calls f with the activation kOp and its parameters (nothing for an op
+// that is not element-wise). Resolved at compile time, so each kernel
+// instantiates only its own activation's loops.
+template <int kOp, class F>
+HWY_INLINE void VisitElementwiseOp(const internal::ElementwiseParams& p,
+                                   const F& f) {
+  if constexpr (kOp == internal::kRelu) {
+    f(ReluOp());
+  } else if constexpr (kOp == internal::kLeakyRelu) {
+    f(LeakyReluOp{p.alpha});
+  } else if constexpr (kOp == internal::kElu) {
+    f(EluOp{p.alpha});
+  } else if constexpr (kOp == internal::kSigmoid) {
+    f(SigmoidOp());
+  } else if constexpr (kOp == internal::kTanh) {
+    f(TanhOp());
+  } else if constexpr (kOp == internal::kSilu) {
+    f(SiluOp{p.beta});
+  } else if constexpr (kOp == internal::kGelu) {
+    f(GeluOp());
+  } else if constexpr (kOp == internal::kGeluTanh) {
+    f(GeluTanhOp());
+  } else if constexpr (kOp == internal::kMish) {
+    f(MishOp());
+  } else if constexpr (kOp == internal::kSoftplus) {
+    f(SoftplusOp{p.beta, p.threshold});
+  } else if constexpr (kOp == internal::kSoftsign) {
+    f(SoftsignOp());
+  } else if constexpr (kOp == internal::kSelu) {
+    f(SeluOp());
+  } else if constexpr (kOp == internal::kCelu) {
+    f(CeluOp{p.alpha});
+  } else if constexpr (kOp == internal::kHardSigmoid) {
+    f(HardSigmoidOp());
+  } else if constexpr (kOp == internal::kHardSwish) {
+    f(HardSwishOp());
+  } else if constexpr (kOp == internal::kRelu6) {
+    f(HardtanhOp{0.0f, 6.0f});
+  } else if constexpr (kOp == internal::kHardtanh) {
+    f(HardtanhOp{p.alpha, p.beta});
+  } else if constexpr (kOp == internal::kLogSigmoid) {
+    f(LogSigmoidOp());
+  } else if constexpr (kOp == internal::kTanhshrink) {
+    f(TanhshrinkOp());
+  } else if constexpr (kOp == internal::kSoftshrink) {
+    f(SoftshrinkOp{p.alpha});
+  } else if constexpr (kOp == internal::kHardshrink) {
+    f(HardshrinkOp{p.alpha});
+  } else if constexpr (kOp == internal::kExponential) {
+    f(ExponentialOp());
+  } else if constexpr (kOp == internal::kLinear) {
+    f(LinearOp());
+  } else if constexpr (kOp == internal::kReluGeneral) {
+    f(ReluGeneralOp{p.alpha, p.beta, p.threshold});
+  } else if constexpr (kOp == internal::kHardSigmoidGeneral) {
+    f(HardSigmoidGeneralOp{p.alpha, p.beta});
+  } else if constexpr (kOp == internal::kThreshold) {
+    f(ThresholdOp{p.threshold, p.alpha});
+  } else if constexpr (kOp == internal::kSquareplus) {
+    f(SquareplusOp{p.alpha});
+  } else if constexpr (kOp == internal::kSparsePlus) {
+    f(SparsePlusOp());
+  } else if constexpr (kOp == internal::kSparseSigmoid) {
+    f(SparseSigmoidOp());
+  } else if constexpr (kOp == internal::kRrelu) {
+    f(LeakyReluOp{RreluSlope(p.alpha, p.beta)});
+  } else {
+    (void)p;
+    (void)f;
   }
+}
+
+// The kernel of one activation and kind (the entries of KernelSet's
+// element-wise table).
+template <int kOp, int kKind>
+struct ElementwiseOfKind {
+  static void Run(const internal::ElementwiseParams& p, const float* in,
+                  const float* dy, float* out, size_t n) {
+    VisitElementwiseOp<kOp>(p, [&](const auto& act) HWY_ATTR {
+      RunElementwiseInline(act, kKind, in, dy, out, n);
+    });
+  }
+};
+
+// The per-target table of every element-wise activation and kind
+// (KernelSet::elementwise).
+const internal::ElementwiseKernelRow* ElementwiseKernels() {
+  return internal::MakeElementwiseKernels<ElementwiseOfKind>();
 }
 
 }  // namespace HWY_NAMESPACE

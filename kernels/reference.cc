@@ -148,6 +148,14 @@ void Elementwise(int op, int kind, const ElementwiseParams& ep, const float* in,
   }
 }
 
+template <int kOp, int kKind>
+struct ElementwiseOfKind {
+  static void Run(const ElementwiseParams& ep, const float* in, const float* dy,
+                  float* out, size_t n) {
+    Elementwise(kOp, kKind, ep, in, dy, out, n);
+  }
+};
+
 // One softmax or log-softmax row at a time, gathered from the middle axis
 // of [outer, cols, inner] and scattered back (so in place works).
 template <class RowFn>
@@ -274,8 +282,12 @@ bool AllFinite(const float* p, size_t n) {
 }
 
 const KernelSet& ReferenceKernels() {
-  static const KernelSet kSet{&Elementwise,    &SoftmaxRows, &PRelu,
-                              &LogSoftmaxRows, &Glu,         &Sparsemax,
+  static const KernelSet kSet{MakeElementwiseKernels<ElementwiseOfKind>(),
+                              &SoftmaxRows,
+                              &PRelu,
+                              &LogSoftmaxRows,
+                              &Glu,
+                              &Sparsemax,
                               &AllFinite};
   return kSet;
 }
