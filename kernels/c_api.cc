@@ -204,7 +204,8 @@ simdact_status CheckAxisShape(const simdact_params& p, size_t n,
 }
 
 // PReLU's shape [outer, channels, inner] and slopes: on success *outer is
-// the number of blocks. The slopes are checked on every call (n > 0).
+// the number of blocks. The slopes are checked on every call with channels
+// and inner > 0 (an empty block fits only n = 0, and has no slopes to read).
 simdact_status CheckPReluParams(const simdact_params& p, size_t n,
                                 size_t* outer) {
   size_t block;
@@ -226,24 +227,23 @@ PReluArgs MakePReluArgs(Kind kind, const simdact_params& p, const float* in,
                    outer, p.channels, p.inner, nullptr};
 }
 
+bool IsBackward(Kind kind) {
+  return kind == kBackward || kind == kBackwardFromOutput;
+}
+
 // The checks every call makes first: n floats must be addressable, and
 // the buffers it reads and writes must be given.
 simdact_status CheckBuffers(Kind kind, const float* in, const float* dy,
                             const float* out, size_t n) {
   if (TooLarge(n)) return SIMDACT_ERROR_SIZE_OVERFLOW;
-  const bool backward = kind == kBackward || kind == kBackwardFromOutput;
-  if (n > 0 &&
-      (in == nullptr || out == nullptr || (backward && dy == nullptr))) {
+  if (n > 0 && (in == nullptr || out == nullptr ||
+                (IsBackward(kind) && dy == nullptr))) {
     return SIMDACT_ERROR_NULL_POINTER;
   }
   return SIMDACT_OK;
 }
 
 #define SIMDACT_ALWAYS_INLINE inline __attribute__((always_inline))
-
-bool IsBackward(Kind kind) {
-  return kind == kBackward || kind == kBackwardFromOutput;
-}
 
 // Whether out overlaps an input of n floats other than by being the very
 // same buffer as in (forward kinds) or dy (backward kinds).
