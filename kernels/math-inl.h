@@ -20,6 +20,7 @@
 
 #include "hwy/highway.h"
 #include "kernels/avx512-inl.h"
+#include "kernels/tanh_table-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace simdact {
@@ -280,10 +281,11 @@ HWY_INLINE V Expm1NonPositive(DF df, V x) {
 // |x| >= ln(3)/2: 1 - 2e/(1 + e), e = exp(-2|x|) <= 1/3; the result is >= 0.5
 //   so the subtraction loses nothing. tanh(x) is exactly +-1 for |x| > 9.01.
 // (A rational x P(x^2) / Q(x^2) as Eigen's would be cheaper, but in float it
-// errs 4.5-5 ULP near |x| = 7-9 for every shape tried, over the bound:
-// tools/tanh_rational_fit.cc.)
+// errs 4.5-5 ULP near |x| = 7-9 for every shape tried, over the bound, and
+// 3.4-4.9 ULP even on [0, 3.5]: tools/tanh_rational_fit.cc. On AVX-512,
+// Tanh below uses a table of polynomials instead: tanh_table-inl.h.)
 template <class DF, class V = hn::Vec<DF>>
-HWY_INLINE V Tanh(DF df, V x) {
+HWY_INLINE V TanhByExp(DF df, V x) {
   const V ax = hn::Abs(x);
   const V x2 = hn::Mul(x, x);
   V p = hn::Set(df, 0x1.4b6bb4p-9f);
@@ -307,6 +309,18 @@ HWY_INLINE V Tanh(DF df, V x) {
   // NaN compares false, so it takes the `small` branch, which keeps NaN.
   const auto is_large = hn::Ge(ax, hn::Set(df, 0x1.193ea8p-1f));  // ln(3)/2
   return hn::IfThenElse(is_large, large, small);
+}
+
+// tanh(x) for every float x: TanhByTable on 512-bit vectors (1 ULP on
+// every float, tanh_table-inl.h; a 4 KiB tanh 427-500 -> 268 ns on Zen 4),
+// TanhByExp on the others (AVX2's VPERMPS has 8 entries, not 32: a table of
+// 32 would take 4 permutes and 3 blends per coefficient).
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Tanh(DF df, V x) {
+#if SIMDACT_AVX512
+  if constexpr (sizeof(V) == 64) return TanhByTable(df, x);
+#endif
+  return TanhByExp(df, x);
 }
 
 // a*b - fl(a*b) where p = fl(a*b), exactly (barring underflow): FMA where
