@@ -91,9 +91,10 @@ struct SoftmaxArgs {
 };
 
 // One element-wise activation (op) and kind over a buffer of n floats.
-using ElementwiseKernel = void (*)(const ElementwiseParams& params,
-                                   const float* in, const float* dy, float* out,
-                                   size_t n);
+// Returns 0 (SIMDACT_OK) and takes the parameters by value (three floats,
+// passed in registers), so that the C API can end with a tail call to it.
+using ElementwiseKernel = int (*)(ElementwiseParams params, const float* in,
+                                  const float* dy, float* out, size_t n);
 // Its four kinds, indexed by Kind.
 using ElementwiseKernelRow = ElementwiseKernel[4];
 // The values of ElementwiseOp are below this.

@@ -877,11 +877,12 @@ HWY_INLINE void VisitElementwiseOp(const internal::ElementwiseParams& p,
 // element-wise table).
 template <int kOp, int kKind>
 struct ElementwiseOfKind {
-  static void Run(const internal::ElementwiseParams& p, const float* in,
-                  const float* dy, float* out, size_t n) {
+  static int Run(internal::ElementwiseParams p, const float* in,
+                 const float* dy, float* out, size_t n) {
     VisitElementwiseOp<kOp>(p, [&](const auto& act) HWY_ATTR {
       RunElementwiseInline(act, kKind, in, dy, out, n);
     });
+    return 0;
   }
 };
 

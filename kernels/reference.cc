@@ -150,9 +150,10 @@ void Elementwise(int op, int kind, const ElementwiseParams& ep, const float* in,
 
 template <int kOp, int kKind>
 struct ElementwiseOfKind {
-  static void Run(const ElementwiseParams& ep, const float* in, const float* dy,
-                  float* out, size_t n) {
+  static int Run(ElementwiseParams ep, const float* in, const float* dy,
+                 float* out, size_t n) {
     Elementwise(kOp, kKind, ep, in, dy, out, n);
+    return 0;
   }
 };
 
