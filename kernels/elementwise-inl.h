@@ -532,8 +532,13 @@ HWY_INLINE void RunMemoryBound(D d, const Act& act, int kind, const float* in,
 // its half-written lines long enough in the write-combining buffers for
 // them to be flushed in parts.
 template <class Act>
-HWY_INLINE void RunElementwiseInline(const Act& act, int kind, const float* in,
-                                     const float* dy, float* out, size_t n) {
+HWY_INLINE void RunElementwiseInline(const Act& act_in, int kind,
+                                     const float* in, const float* dy,
+                                     float* out, size_t n) {
+  // A copy whose address never escapes: through the reference, a store to
+  // out might change the parameters, so GCC loaded them again for every
+  // vector (leaky_relu forward, 4 KiB: 51 -> 40 ns kernel alone on Zen 4).
+  const Act act = act_in;
   const hn::ScalableTag<float> d;
   if (!IsCheap<Act>::value && kind != internal::kBackwardFromOutput) {
     return RunKind<1>(d, act, kind, in, dy, out, n);
