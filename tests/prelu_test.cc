@@ -74,10 +74,12 @@ TEST_P(PReluTest, ExactAgainstReference) {
           MakeData(s, static_cast<uint32_t>(s.channels * 31 + s.inner));
       const size_t n = d.x.size();
       std::vector<float> y_storage(n + 16), deriv_storage(n + 16),
-          dx_storage(n + 16), dx_from_y_storage(n + 16), dalpha(s.channels);
+          dx_storage(n + 16), dx_plain_storage(n + 16),
+          dx_from_y_storage(n + 16), dalpha(s.channels);
       float* y = Aligned64(y_storage);
       float* deriv = Aligned64(deriv_storage);
       float* dx = Aligned64(dx_storage);
+      float* dx_plain = Aligned64(dx_plain_storage);
       float* dx_from_y = Aligned64(dx_from_y_storage);
       simdact_params p = simdact_default_params(SIMDACT_PRELU);
       p.prelu_alpha = d.alpha.data();
@@ -92,6 +94,10 @@ TEST_P(PReluTest, ExactAgainstReference) {
           simdact_prelu_backward(d.x.data(), d.alpha.data(), d.dy.data(), dx,
                                  dalpha.data(), s.outer, s.channels, s.inner),
           SIMDACT_OK);
+      // Without dalpha: the generic entry point (another loop).
+      ASSERT_EQ(simdact_backward(SIMDACT_PRELU, &p, d.x.data(), d.dy.data(),
+                                 dx_plain, n),
+                SIMDACT_OK);
       ASSERT_EQ(simdact_backward_from_output(SIMDACT_PRELU, &p, y, d.dy.data(),
                                              dx_from_y, n),
                 SIMDACT_OK);
@@ -109,6 +115,8 @@ TEST_P(PReluTest, ExactAgainstReference) {
             << "derivative i=" << i;
         EXPECT_EQ(UlpDistance(dx[i], static_cast<float>(d.dy[i] * f)), 0u)
             << "backward i=" << i;
+        EXPECT_EQ(UlpDistance(dx_plain[i], static_cast<float>(d.dy[i] * f)), 0u)
+            << "backward without dalpha i=" << i;
         // From y: the same, except where x's sign is lost in y (alpha x
         // underflowing to -0 still selects alpha, as x <= 0 does).
         EXPECT_EQ(UlpDistance(dx_from_y[i], static_cast<float>(d.dy[i] * f)),
