@@ -368,8 +368,8 @@ struct EluOp {
   float alpha;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    // Expm1NonPositive's value for x > 0 is discarded by the select.
-    const V neg = hn::Mul(hn::Set(d, alpha), Expm1NonPositive(d, x));
+    // ScaledExpm1NonPositive's value for x > 0 is discarded by the select.
+    const V neg = ScaledExpm1NonPositive(d, x, hn::Set(d, alpha));
     return PositiveElse(d, x, neg);
   }
   template <class D, class V>

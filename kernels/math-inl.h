@@ -236,12 +236,18 @@ HWY_INLINE V ExpOfDifference(D d, V x, V m) {
   return ExpTwoFloat(d, diff, err);
 }
 
-// e^x - 1 for x <= 0 (and NaN). Max error 1 ULP; exact for x = -0.
-// For -17.5 < x the result is 2^n * expm1(r) + (2^n - 1), computed with one
-// rounding of the sum (2^n - 1 is exact for n >= -25); r = x when n = 0, so
-// the tiny-argument case keeps full relative accuracy.
-template <class DF, class V = hn::Vec<DF>>
-HWY_INLINE V Expm1NonPositive(DF df, V x) {
+// alpha (e^x - 1) for x <= 0 (and NaN), alpha finite (alpha = 1 when
+// !kScaled). For -17.5 < x, e^x - 1 = 2^n expm1(r) + (2^n - 1), summed
+// with one rounding (2^n - 1 is exact for n >= -25); r = x when n = 0, so
+// tiny arguments keep full relative accuracy. On AVX-512 the factor alpha
+// goes into that sum: (alpha 2^n) expm1(r) + (alpha 2^n - alpha), alpha 2^n
+// in one VSCALEFPS, exact unless |alpha| < 2^-100; that saves two of 17
+// operations (ELU forward, 4 KiB: 242 -> 212-220 ns on Zen 4) and rounds alpha
+// 2^n - alpha once where alpha is not a power of two (max 2 ULP over every x in
+// [-20, 0] for alpha = 1.6733, 0.3, 0.1, 2.5, 1.05; the product after the sum
+// elsewhere gives 2 ULP for 1.6733 too).
+template <bool kScaled, class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Expm1NonPositiveTimes(DF df, V x, V alpha) {
   // expm1(x) rounds to -1 for x < -17.33; clamping keeps n >= -26. When no
   // lane is below -17.5 or NaN (the usual case), the clamp and the NaN
   // select are skipped.
@@ -269,9 +275,29 @@ HWY_INLINE V Expm1NonPositive(DF df, V x) {
   const V r = ReduceLn2Rounded(df, xc, &rounded);
 #endif
   const V em1 = Expm1Small(df, r);
+#if SIMDACT_AVX512
+  // (The same n as the reduction's.)
+  const V nf = hn::Sub(rounded, hn::Set(df, kRoundMagic));
+  const V scaled = ScaleByPow2(alpha, nf);
+  const V y = hn::MulAdd(scaled, em1, hn::Sub(scaled, alpha));
+#else
   const V scale = Pow2FromRounded(df, rounded);
-  const V y = hn::MulAdd(scale, em1, hn::Sub(scale, hn::Set(df, 1.0f)));
+  V y = hn::MulAdd(scale, em1, hn::Sub(scale, hn::Set(df, 1.0f)));
+  if (kScaled) y = hn::Mul(alpha, y);
+#endif
   return in_range ? y : hn::IfThenElse(hn::IsNaN(x), x, y);
+}
+
+// e^x - 1 for x <= 0 (and NaN). Max error 1 ULP; exact for x = -0.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V Expm1NonPositive(DF df, V x) {
+  return Expm1NonPositiveTimes<false>(df, x, hn::Set(df, 1.0f));
+}
+
+// alpha (e^x - 1) for x <= 0 (and NaN), alpha finite: 2 ULP.
+template <class DF, class V = hn::Vec<DF>>
+HWY_INLINE V ScaledExpm1NonPositive(DF df, V x, V alpha) {
+  return Expm1NonPositiveTimes<true>(df, x, alpha);
 }
 
 // tanh(x) for every float x. Max error 2 ULP (measured 1 ULP on [-9, 9]).

@@ -364,7 +364,7 @@ struct SeluOp {
   static constexpr float kMinusLnScaleAlpha = -0x1.20e330p-1f;
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-    const V neg = hn::Mul(hn::Set(d, kScaleAlpha), Expm1NonPositive(d, x));
+    const V neg = ScaledExpm1NonPositive(d, x, hn::Set(d, kScaleAlpha));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)),
                           hn::Mul(x, hn::Set(d, kScale)), neg);
   }
@@ -394,7 +394,7 @@ struct CeluOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
     const V q = hn::Div(x, hn::Set(d, alpha));
-    const V neg = hn::Mul(hn::Set(d, alpha), Expm1NonPositive(d, q));
+    const V neg = ScaledExpm1NonPositive(d, q, hn::Set(d, alpha));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, neg);
   }
   template <class D, class V>

@@ -482,7 +482,7 @@ inline std::vector<ElementwiseCase> AllElementwiseCases() {
         },
         0, 0, 0, 0);
   }
-  for (float alpha : {1.0f, 0.5f}) {
+  for (float alpha : {1.0f, 0.5f, 0.3f}) {
     add_four(
         SIMDACT_ELU, alpha,
         [](double x, double a, double) { return ref::Elu(x, a); },
