@@ -409,8 +409,12 @@ HWY_INLINE V OnePlusSquared(D d, V e) {
 struct SigmoidOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
+#if SIMDACT_AVX512
+    return SigmoidByScalef(d, x);
+#else
     const V e = ExpNonPositive(d, NegAbs(d, x));
     return hn::Div(NegativeElseOne(d, x, e), hn::Add(hn::Set(d, 1.0f), e));
+#endif
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {
