@@ -241,7 +241,6 @@ HWY_INLINE V KeepNaN(V x, V v) {
 //   StepOrSlope(d, x, slope):  x > 0 ? 1 : slope lane  (NaN: x)
 //   Step(d, x):                x > 0 ? 1 : +0          (NaN: x)
 //   PositiveElse(d, x, v):     x > 0 ? x : v           (NaN: NaN)
-//   NegativeElseOne(d, x, v):  x < 0 ? v : 1           (NaN: x or 1)
 // Generic targets spend a compare and a select on each case and another
 // pair on NaN. AVX-512 does each but PositivePart in one FixupByClass
 // (avx512-inl.h), with the same results (a NaN's payload aside): a ReLU
@@ -251,7 +250,6 @@ HWY_INLINE V KeepNaN(V x, V v) {
 // positive. 1 = x, 8 = +0, 0 = pass, 0xA = +1.
 constexpr int kStepOrSlopeTable = 0xA0A0A011;
 constexpr int kPositiveElseTable = 0x10101011;
-constexpr int kNegativeElseOneTable = 0xA0A0AA11;
 
 // (PositivePart is a MAXPS and an add instead, below: as one VFIXUPIMMPS a
 // 4 KiB ReLU forward took 45-47 ns against 42-43 on Zen 4.)
@@ -266,10 +264,6 @@ HWY_INLINE V Step(D d, V x) {
 template <class D, class V>
 HWY_INLINE V PositiveElse(D, V x, V v) {
   return FixupByClass<kPositiveElseTable>(v, x);
-}
-template <class D, class V>
-HWY_INLINE V NegativeElseOne(D, V x, V v) {
-  return FixupByClass<kNegativeElseOneTable>(v, x);
 }
 // x > 0 ? x : slope * x, as x * StepOrSlope (x * 1 is x): 2 instructions.
 template <class D, class V>
@@ -292,12 +286,6 @@ HWY_INLINE V Step(D d, V x) {
 template <class D, class V>
 HWY_INLINE V PositiveElse(D d, V x, V v) {
   return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, v);
-}
-// (Not IfNegativeThenElse: Highway 1.0.3's SSSE3 version of it gives wrong
-// lanes for float, which the tests caught.)
-template <class D, class V>
-HWY_INLINE V NegativeElseOne(D d, V x, V v) {
-  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), v, hn::Set(d, 1.0f));
 }
 // x * (x > 0 ? 1 : slope): the same bits as x > 0 ? x : slope * x, but in
 // PReLU's loop GCC made a masked reload of x from memory of that one, 40%
@@ -421,12 +409,7 @@ HWY_INLINE V OnePlusSquaredShort(D d, V e) {
 struct SigmoidOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
-#if SIMDACT_AVX512
-    return SigmoidByScalef(d, x);
-#else
-    const V e = ExpNonPositive(d, NegAbs(d, x));
-    return hn::Div(NegativeElseOne(d, x, e), hn::Add(hn::Set(d, 1.0f), e));
-#endif
+    return Sigmoid(d, x);
   }
   template <class D, class V>
   HWY_INLINE V Derivative(D d, V x) const {

@@ -174,30 +174,43 @@ HWY_INLINE V ExpScalef(DF df, V xc) {
 }
 #endif
 
-#if SIMDACT_AVX512
 // 1 / (1 + e^-x) for every float x, without a branch on the sign: with
 // m = round(x log2 e), e^-x = 2^-m p where p = e^(m ln2 - x) (|m ln2 - x| <=
-// ln2/2, ExpSmall), so sigmoid(x) = 2^m / (2^m + p), 2^m by one exact
-// VSCALEFPS. 15 operations against 17 for e = e^-|x| with e / (1 + e) and a
-// select on the sign (Zen 4, 256 KiB: 16.1-16.6 -> 14.4-14.7 us). Max error
-// 2 ULP over every float, as before (simdact_exhaustive); subnormal results
-// come from the division, rounded once. The clamps keep r finite and 2^m
-// below inf (sigmoid is 1 in float above 17.33, 0 below -103.98). NaN
-// passes both (VMAXPS and VMINPS return their second operand).
+// ln2/2, ExpSmall), so sigmoid(x) = 2^m / (2^m + p). Both terms are scaled
+// by 2^32, so that 2^m is a normal float down to m = -150, and built
+// exactly: one VSCALEFPS on AVX-512, a shift and an add elsewhere. Max
+// error 2 ULP over every float (simdact_exhaustive), the same bits on every
+// target with FMA; subnormal results come from the division, rounded once.
+// 15 operations on AVX-512, 16 elsewhere, against 17 and 21 for e = e^-|x|
+// with e / (1 + e) and a select on the sign (Zen 4, 256 KiB: 16.1-16.6 ->
+// 14.4-14.7 us on AVX-512). The clamps keep r finite and 2^m below inf
+// (sigmoid is 1 in float above 17.33, 0 below -103.98). x86's MINPS and
+// MAXPS (and NEON's, SVE's) keep a NaN x; Highway's scalar ones drop it.
 template <class DF, class V = hn::Vec<DF>>
-HWY_INLINE V SigmoidByScalef(DF df, V x) {
+HWY_INLINE V Sigmoid(DF df, V x) {
   const V xc = hn::Min(hn::Set(df, 18.0f), hn::Max(hn::Set(df, -104.0f), x));
   const V magic = hn::Set(df, kRoundMagic);
-  const V mf =
-      hn::Sub(hn::MulAdd(xc, hn::Set(df, 0x1.715476p+0f), magic), magic);
+  const V rounded = hn::MulAdd(xc, hn::Set(df, 0x1.715476p+0f), magic);
+  const V mf = hn::Sub(rounded, magic);
   // ReduceLn2Rounded's two steps, negated: m ln2hi - x is exact.
   V r = hn::MulSub(mf, hn::Set(df, 0x1.62e400p-1f), xc);
   r = hn::MulAdd(mf, hn::Set(df, 0x1.7f7d1cp-20f), r);
-  // Both terms times 2^32, so that 2^m is a normal float down to m = -150.
+#if SIMDACT_AVX512
   const V t = ScaleByPow2(hn::Set(df, 0x1p32f), mf);
-  return hn::Div(t, hn::Add(t, ExpSmall(df, r, 0x1p32f)));
-}
+#else
+  // 2^(m + 32): m + 32 + 127 in the exponent field (see kRoundMagic).
+  const hn::RebindToSigned<DF> di;
+  const V t =
+      hn::BitCast(df, hn::Add(hn::ShiftLeft<23>(hn::BitCast(di, rounded)),
+                              hn::Set(di, (127 + 32) << 23)));
 #endif
+  const V y = hn::Div(t, hn::Add(t, ExpSmall(df, r, 0x1p32f)));
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+  return hn::IfThenElse(hn::IsNaN(x), x, y);
+#else
+  return y;
+#endif
+}
 
 // e^x for every float x, 1 ULP, as ExpAnyRange. Without AVX-512: the fast
 // path when the whole vector is in the normal range (one branch per vector,
