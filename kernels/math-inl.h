@@ -185,7 +185,8 @@ HWY_INLINE V ExpScalef(DF df, V xc) {
 // with e / (1 + e) and a select on the sign (Zen 4, 256 KiB: 16.1-16.6 ->
 // 14.4-14.7 us on AVX-512). The clamps keep r finite and 2^m below inf
 // (sigmoid is 1 in float above 17.33, 0 below -103.98). x86's MINPS and
-// MAXPS (and NEON's, SVE's) keep a NaN x; Highway's scalar ones drop it.
+// MAXPS keep a NaN x (they return their second operand); Highway's Min and
+// Max on Arm and on the scalar targets drop it, so there a select keeps it.
 template <class DF, class V = hn::Vec<DF>>
 HWY_INLINE V Sigmoid(DF df, V x) {
   const V xc = hn::Min(hn::Set(df, 18.0f), hn::Max(hn::Set(df, -104.0f), x));
@@ -205,10 +206,10 @@ HWY_INLINE V Sigmoid(DF df, V x) {
                               hn::Set(di, (127 + 32) << 23)));
 #endif
   const V y = hn::Div(t, hn::Add(t, ExpSmall(df, r, 0x1p32f)));
-#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
-  return hn::IfThenElse(hn::IsNaN(x), x, y);
-#else
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
   return y;
+#else
+  return hn::IfThenElse(hn::IsNaN(x), x, y);
 #endif
 }
 
