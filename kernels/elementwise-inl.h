@@ -399,13 +399,11 @@ HWY_INLINE V OnePlusSquaredShort(D d, V e) {
   return hn::MulAdd(e, hn::Add(e, hn::Set(d, 2.0f)), hn::Set(d, 1.0f));
 }
 
-// 1 / (1 + e^-x), from e = exp(-|x|) in (0, 1] so nothing overflows:
-// x >= 0: 1 / (1 + e);  x < 0: e / (1 + e). <= 2 ULP (exp 1 ULP, scaled by
-// at most 1 through the quotient, plus the sum and the division). On
-// AVX-512, SigmoidByScalef (math-inl.h), also 2 ULP, without the select.
-// f'(x) = e / (1 + e)^2, <= 3 ULP (measured 2 on every float; the square
-// by OnePlusSquaredShort: 4 KiB backward on Zen 4, 331 -> 275 ns on
-// AVX-512, 473-505 -> 361 on AVX2); from y: y (1 - y).
+// 1 / (1 + e^-x): Sigmoid (math-inl.h), 2^m / (2^m + p) with no select on
+// the sign, <= 2 ULP. f'(x) = e / (1 + e)^2 from e = exp(-|x|) in (0, 1],
+// so nothing overflows: <= 3 ULP (measured 2 on every float; the square by
+// OnePlusSquaredShort: 4 KiB backward on Zen 4, 331 -> 275 ns on AVX-512,
+// 473-505 -> 361 on AVX2). From y: y (1 - y).
 struct SigmoidOp {
   template <class D, class V>
   HWY_INLINE V Forward(D d, V x) const {
