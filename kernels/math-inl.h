@@ -80,13 +80,13 @@ HWY_INLINE V ScaleByRounded(DF df, V p, V rounded) {
                                  hn::ShiftLeft<23>(hn::BitCast(di, rounded))));
 }
 
-// 2^n from `rounded` = kRoundMagic + n, n in [-126, 127]: n << 23 plus the
-// bits of 1.0f, in two operations.
-template <class DF, class V = hn::Vec<DF>>
+// 2^(n + kExtra) from `rounded` = kRoundMagic + n, n + kExtra in [-126,
+// 127]: n << 23 plus the bits of 2^kExtra, in two operations.
+template <int kExtra = 0, class DF, class V = hn::Vec<DF>>
 HWY_INLINE V Pow2FromRounded(DF df, V rounded) {
   const hn::RebindToSigned<DF> di;
   return hn::BitCast(df, hn::Add(hn::ShiftLeft<23>(hn::BitCast(di, rounded)),
-                                 hn::Set(di, 0x3F800000)));
+                                 hn::Set(di, (127 + kExtra) << 23)));
 }
 
 // e^r for |r| <= 0.35: 1 + r (1 + r P(r)) by Horner, P of degree 4 fitted to
@@ -199,11 +199,7 @@ HWY_INLINE V Sigmoid(DF df, V x) {
 #if SIMDACT_AVX512
   const V t = ScaleByPow2(hn::Set(df, 0x1p32f), mf);
 #else
-  // 2^(m + 32): m + 32 + 127 in the exponent field (see kRoundMagic).
-  const hn::RebindToSigned<DF> di;
-  const V t =
-      hn::BitCast(df, hn::Add(hn::ShiftLeft<23>(hn::BitCast(di, rounded)),
-                              hn::Set(di, (127 + 32) << 23)));
+  const V t = Pow2FromRounded<32>(df, rounded);
 #endif
   const V y = hn::Div(t, hn::Add(t, ExpSmall(df, r, 0x1p32f)));
 #if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
